@@ -1,0 +1,19 @@
+import { defineModule, HeadersSchema, z } from "@loom/sdk";
+
+/** `http.handlers.respond`: a fixed response, like Caddy's static_response. */
+export const respondModule = defineModule({
+  id: "http.handlers.respond",
+  description: "Answers with a fixed status, headers and body.",
+  configSchema: z.strictObject({
+    status: z.number().int().min(100).max(599).default(200).describe("Status code."),
+    body: z.string().default("").describe("Response body."),
+    headers: HeadersSchema.default({}).describe("Response headers."),
+  }),
+  create(config) {
+    const headers = { "content-type": "text/plain; charset=utf-8", ...config.headers };
+    const body = Buffer.from(config.body);
+    return {
+      handle: () => ({ status: config.status, headers, body }),
+    };
+  },
+});

@@ -1,0 +1,23 @@
+import type { PluginDefinition } from "@loom/sdk";
+
+/** What the build passes to the CLI: the compiled-in plugins and what the build knows of itself. */
+export interface GatewayBuild {
+  plugins: readonly PluginDefinition[];
+  /** Free-form build-info embedded by the composer; absent when running from sources. */
+  buildInfo?: Record<string, unknown>;
+}
+
+/** Where CLI commands write for people; `color` is off under NO_COLOR or when stderr is not a TTY. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+}
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Resolves with the process exit code. */
+  run(args: string[], build: GatewayBuild, io: CliIo): Promise<number>;
+}

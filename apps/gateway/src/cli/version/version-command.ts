@@ -1,0 +1,20 @@
+import { z } from "zod";
+import pkg from "../../../package.json" with { type: "json" };
+import type { CliCommand } from "../cli-context.ts";
+import { parseCliArgs } from "../parse-cli-args.ts";
+
+const ArgsSchema = z.object({ json: z.boolean().default(false) });
+
+/** `gateway version [--json]`: the gateway's version and the Node runtime. */
+export const versionCommand: CliCommand = {
+  name: "version",
+  summary: "Print the version.",
+  usage: "gateway version [--json]",
+  async run(args, build, io) {
+    const { json } = parseCliArgs("version", args, { json: { type: "boolean" } }, ArgsSchema);
+    const version = typeof build.buildInfo?.version === "string" ? build.buildInfo.version : pkg.version;
+    if (json) io.out(JSON.stringify({ name: "gateway", version, node: process.version }) + "\n");
+    else io.out(`gateway ${version} (node ${process.version})\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import type { HttpCall, HttpRequest, HttpResponse, Logger } from "@loom/sdk";
+import { textResponse } from "@loom/sdk";
+import { BodyTooLargeError, readBody } from "../http/read-body.ts";
+import { writeResponse } from "../http/write-response.ts";
+import { NOT_FOUND } from "../routing/create-router.ts";
+import type { GatewayApp } from "./gateway-app.ts";
+
+const INTERNAL_ERROR = textResponse(500, "Internal Server Error\n");
+const TOO_LARGE = textResponse(413, "Payload Too Large\n", { connection: "close" });
+
+/** The per-request call context; the AbortSignal is made only when a module asks for it. */
+function createCall(res: ServerResponse): HttpCall {
+  let controller: AbortController | undefined;
+  return {
+    get signal() {
+      if (!controller) {
+        const made = new AbortController();
+        controller = made;
+        if (res.destroyed && !res.writableFinished) made.abort(new Error("client closed the connection"));
+        else res.once("close", () => res.writableFinished || made.abort(new Error("client closed the connection")));
+      }
+      return controller.signal;
+    },
+  };
+}
+
+/**
+ * Node's request listener for the gateway: request value in, route chain, response value out, one access
+ * line. A failing module costs its request a 500, never the process.
+ */
+export function createRequestHandler(options: { current: () => GatewayApp; logger: Logger; accessLog: Logger }) {
+  const { current, logger, accessLog } = options;
+  const prefix = randomBytes(3).toString("hex");
+  let sequence = 0;
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const app = current();
+    app.inflight++;
+    const started = performance.now();
+    const id = `${prefix}-${(sequence++).toString(36)}`;
+    const method = req.method ?? "GET";
+    let status = 0;
+    let bytes = 0;
+    try {
+      let response: HttpResponse;
+      let body: Uint8Array | undefined;
+      try {
+        body = await readBody(req, app.config.limits.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        logger.warn({ id, url: req.url, limit: app.config.limits.maxBodyBytes }, error.message);
+      }
+      if (body === undefined) {
+        response = TOO_LARGE;
+      } else {
+        const request: HttpRequest = {
+          id,
+          method,
+          url: req.url ?? "/",
+          headers: req.headers as HttpRequest["headers"],
+          body,
+          remoteAddress: req.socket.remoteAddress ?? "",
+        };
+        try {
+          response = (await app.router.dispatch(request, createCall(res))) ?? NOT_FOUND;
+        } catch (error) {
+          logger.error({ err: error, id, method, url: request.url }, "request failed in a module");
+          response = INTERNAL_ERROR;
+        }
+      }
+      status = response.status;
+      bytes = await writeResponse(res, response, method);
+    } catch (error) {
+      logger.warn({ err: error, id, method, url: req.url }, "response could not be completed");
+      if (!res.headersSent) {
+        status = 500;
+        res.writeHead(500).end();
+      } else {
+        res.destroy();
+      }
+    } finally {
+      if (--app.inflight === 0) app.notifyIdle();
+      if (app.config.logging.access) {
+        accessLog.info({
+          id,
+          method,
+          url: req.url,
+          status,
+          bytes,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+          remote: req.socket.remoteAddress,
+        });
+      }
+    }
+  };
+}

@@ -1,0 +1,14 @@
+export { ErrorCode } from "./error-codes.ts";
+export { LoomError, isLoomError } from "./loom-error.ts";
+export type { LoomErrorData } from "./loom-error.ts";
+export { DiagnosticSchema, formatDiagnostic } from "./diagnostic.ts";
+export type { Diagnostic } from "./diagnostic.ts";
+export {
+  BodyStreamSchema,
+  BytesSchema,
+  HeaderValueSchema,
+  HeadersSchema,
+  HttpRequestSchema,
+  HttpResponseSchema,
+} from "./http-values.ts";
+export type { BodyStream, Headers, HttpRequest, HttpResponse } from "./http-values.ts";

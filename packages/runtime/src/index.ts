@@ -1,0 +1,10 @@
+export { createRegistry } from "./registry.ts";
+export type { RegisteredModule, Registry } from "./registry.ts";
+export { createAssembly } from "./assembly.ts";
+export type { Assembly, LoadedModule } from "./assembly.ts";
+export { createModuleHost } from "./module-host.ts";
+export type { Generation, ModuleHost, ModuleHostOptions, ModuleLoader } from "./module-host.ts";
+export { didYouMean } from "./did-you-mean.ts";
+export { joinPath, joinPaths } from "./json-path.ts";
+export { zodDiagnostics } from "./zod-diagnostics.ts";
+export { PluginShapeSchema, parsePluginDefinition } from "./parse-plugin-definition.ts";

@@ -1,0 +1,16 @@
+export { z } from "zod";
+export { defineModule } from "./module.ts";
+export type { Lifecycle, ModuleContext, ModuleDefinition } from "./module.ts";
+export { definePlugin } from "./plugin.ts";
+export type { PluginDefinition } from "./plugin.ts";
+export { defineNamespace } from "./namespace.ts";
+export type { InterfaceOf, KnownNamespaces, NamespaceDefinition, NamespaceId } from "./namespace.ts";
+export type { LogFn, Logger } from "./logger.ts";
+export { guestSchema } from "./guest-schema.ts";
+export { httpHandlers, httpMiddleware } from "./http/http-namespaces.ts";
+export type { HttpCall, HttpHandler, HttpMiddleware, HttpNext } from "./http/http-contract.ts";
+export { checkResponse } from "./http/check-response.ts";
+export { headerValue } from "./http/header-value.ts";
+export { jsonResponse, textResponse } from "./http/text-response.ts";
+export { ErrorCode, HeadersSchema, HttpRequestSchema, HttpResponseSchema, LoomError, isLoomError } from "@loom/protocol";
+export type { BodyStream, Headers, HttpRequest, HttpResponse } from "@loom/protocol";

@@ -1,0 +1,6 @@
+/** Test settings every package shares: a JSON report turbo caches and .ci/run counts. */
+export const sharedTestConfig = {
+  reporters: ["default", ["json", { outputFile: ".vitest/report.json" }]] as ["default", ["json", { outputFile: string }]],
+  testTimeout: 20_000,
+  hookTimeout: 20_000,
+};
