@@ -41,7 +41,7 @@ describe("gateway serving", () => {
   it("passes a request value to the handler: method, URL, headers, body, peer", async () => {
     const res = await fetch(`${gw.url}/echo/x?y=1`, { method: "POST", body: "hello", headers: { "X-Thing": "t" } });
     expect(res.status).toBe(200);
-    const seen = await res.json();
+    const seen = (await res.json()) as { headers: Record<string, string> };
     expect(seen).toMatchObject({ method: "POST", url: "/echo/x?y=1", body: "hello", remoteAddress: "127.0.0.1" });
     expect(seen.headers["x-thing"]).toBe("t");
   });

@@ -3,11 +3,12 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { HttpCall, HttpRequest, HttpResponse, Logger } from "@loom/sdk";
 import { textResponse } from "@loom/sdk";
-import { BodyTooLargeError, readBody } from "../http/read-body.ts";
+import { BodyTooLargeError, hasBody, readBody } from "../http/read-body.ts";
 import { writeResponse } from "../http/write-response.ts";
 import { NOT_FOUND } from "../routing/create-router.ts";
 import type { GatewayApp } from "./gateway-app.ts";
 
+const EMPTY_BODY = new Uint8Array(0);
 const INTERNAL_ERROR = textResponse(500, "Internal Server Error\n");
 const TOO_LARGE = textResponse(413, "Payload Too Large\n", { connection: "close" });
 
@@ -46,12 +47,15 @@ export function createRequestHandler(options: { current: () => GatewayApp; logge
     let bytes = 0;
     try {
       let response: HttpResponse;
-      let body: Uint8Array | undefined;
-      try {
-        body = await readBody(req, app.config.limits.maxBodyBytes);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        logger.warn({ id, url: req.url, limit: app.config.limits.maxBodyBytes }, error.message);
+      let body: Uint8Array | undefined = EMPTY_BODY;
+      if (hasBody(req)) {
+        try {
+          body = await readBody(req, app.config.limits.maxBodyBytes);
+        } catch (error) {
+          if (!(error instanceof BodyTooLargeError)) throw error;
+          logger.warn({ id, url: req.url, limit: app.config.limits.maxBodyBytes }, error.message);
+          body = undefined;
+        }
       }
       if (body === undefined) {
         response = TOO_LARGE;

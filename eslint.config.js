@@ -1,0 +1,3 @@
+import loom from "@loom/eslint-config";
+
+export default loom;

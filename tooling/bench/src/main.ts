@@ -1,0 +1,129 @@
+/**
+ * `pnpm bench`: the gateway measured side by side with baselines in one run, on 127.0.0.1, with Debian's
+ * wrk (`-t1 -c32`), alternating rounds so drift hits both sides alike. Prints ratios against the goals.
+ *   - gateway (respond handler, access log on and off) vs a bare node:http server with the same body
+ *   - gateway static plugin vs Caddy's file_server, serving the same 10 KB file
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureTools } from "./ensure-tools.ts";
+import { runWrk } from "./run-wrk.ts";
+import type { WrkResult } from "./run-wrk.ts";
+import { startServer } from "./start-server.ts";
+import type { RunningServer } from "./start-server.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 32;
+const json = process.argv.includes("--json");
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+const gatewayMain = fileURLToPath(new URL("../../../apps/gateway/src/dev-main.ts", import.meta.url));
+const bareServer = fileURLToPath(new URL("./bare-server.mjs", import.meta.url));
+
+function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
+    const { port } = server.address() as AddressInfo;
+    server.close(() => resolve(port));
+  }));
+}
+
+const dir = mkdtempSync(join(tmpdir(), "loom-bench-"));
+const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+const www = join(dir, "www");
+
+interface Contender {
+  name: string;
+  start(): Promise<RunningServer>;
+  path: string;
+}
+
+const gateway = (name: string, config: object, path = "/"): Contender => ({
+  name,
+  path,
+  start: () =>
+    startServer(process.execPath, [tsx, gatewayMain, "run", "--config", file(`${name}.json`, JSON.stringify({ listen: "127.0.0.1:0", admin: false, ...config }))], /gateway listening on (http:\S+)/),
+});
+
+async function measure(contenders: Contender[]): Promise<Map<string, WrkResult[]>> {
+  const results = new Map<string, WrkResult[]>(contenders.map((c) => [c.name, []]));
+  const running = new Map<string, RunningServer>();
+  try {
+    for (const c of contenders) {
+      const server = await c.start();
+      running.set(c.name, server);
+      await runWrk(server.url + c.path, { seconds: 2, connections: CONNECTIONS }); // warm-up (JIT, caches)
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const c of contenders) {
+        const result = await runWrk(running.get(c.name)!.url + c.path, { seconds: SECONDS, connections: CONNECTIONS });
+        results.get(c.name)!.push(result);
+        log(`  round ${round}/${ROUNDS} ${c.name.padEnd(28)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms.toFixed(2)} ms  p99 ${result.latencyP99Ms.toFixed(2)} ms${result.errors ? `  errors ${result.errors}` : ""}`);
+      }
+    }
+  } finally {
+    await Promise.all([...running.values()].map((s) => s.stop()));
+  }
+  return results;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main() {
+  ensureTools(["wrk", "caddy"], log);
+  mkdirSync(www);
+  writeFileSync(join(www, "ten-kb.html"), "<!doctype html><title>x</title>" + "x".repeat(10 * 1024 - 31));
+  const caddyPort = await freePort();
+  const caddyfile = file("Caddyfile", `{\n\tadmin off\n\tauto_https off\n}\nhttp://127.0.0.1:${caddyPort} {\n\tbind 127.0.0.1\n\troot * ${www}\n\tfile_server\n}\n`);
+  const caddy: Contender = {
+    name: "caddy file_server",
+    path: "/ten-kb.html",
+    start: () => startServer("caddy", ["run", "--config", caddyfile, "--adapter", "caddyfile"], /(serving initial configuration)/, { url: `http://127.0.0.1:${caddyPort}`, env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } }),
+  };
+  const bare: Contender = { name: "bare node:http", path: "/", start: () => startServer(process.execPath, [bareServer], /listening on (http:\S+)/) };
+  const respond = { handler: "respond", body: "Hello from Loom\n" };
+
+  log(`node ${process.version}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, medians`);
+  log("fixed body:");
+  const fixed = await measure([
+    bare,
+    gateway("gateway respond", { routes: [{ handle: respond }] }),
+    gateway("gateway respond, no access log", { logging: { access: false }, routes: [{ handle: respond }] }),
+  ]);
+  log("10 KB static file:");
+  const files = await measure([
+    caddy,
+    gateway("gateway static", { routes: [{ handle: { handler: "static", root: www } }] }, "/ten-kb.html"),
+    gateway("gateway static, no access log", { logging: { access: false }, routes: [{ handle: { handler: "static", root: www } }] }, "/ten-kb.html"),
+  ]);
+
+  const rps = (results: Map<string, WrkResult[]>, name: string) => median(results.get(name)!.map((r) => r.requestsPerSecond));
+  const rows = [
+    { name: "gateway respond / bare node:http", ratio: rps(fixed, "gateway respond") / rps(fixed, "bare node:http"), goal: 0.85 },
+    { name: "  (no access log)", ratio: rps(fixed, "gateway respond, no access log") / rps(fixed, "bare node:http"), goal: 0.85 },
+    { name: "gateway static / caddy file_server", ratio: rps(files, "gateway static") / rps(files, "caddy file_server"), goal: 1.0 },
+    { name: "  (no access log)", ratio: rps(files, "gateway static, no access log") / rps(files, "caddy file_server"), goal: 1.0 },
+  ];
+  const medians = Object.fromEntries([...fixed, ...files].map(([name, list]) => [name, Math.round(median(list.map((r) => r.requestsPerSecond)))]));
+  if (json) {
+    process.stdout.write(JSON.stringify({ node: process.version, seconds: SECONDS, rounds: ROUNDS, requestsPerSecond: medians, ratios: rows }, null, 2) + "\n");
+  } else {
+    process.stdout.write("\nmedian requests/s\n");
+    for (const [name, value] of Object.entries(medians)) process.stdout.write(`  ${name.padEnd(32)} ${String(value).padStart(7)}\n`);
+    process.stdout.write("\nratios (goal)\n");
+    for (const row of rows) process.stdout.write(`  ${row.name.padEnd(36)} ${row.ratio.toFixed(2)}×  (≥ ${row.goal}×) ${row.ratio >= row.goal ? "met" : "NOT met"}\n`);
+  }
+}
+
+try {
+  await main();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,38 @@
+// Shared ESLint flat config for every Loom package (run per package by turbo's `lint` task).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const NODE_BUILTINS = ["node:*", "fs", "path", "http", "child_process", "os", "net", "crypto", "stream", "worker_threads"];
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/.vitest/**", "**/*.mjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "separate-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-console": "error",
+    },
+  },
+  {
+    // The leaf package runs anywhere: no Node imports.
+    files: ["packages/protocol/src/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: NODE_BUILTINS.map((group) => ({ group: [group], message: "@loom/protocol imports no Node module" })) }] },
+  },
+  {
+    // A plugin depends on @loom/sdk only: never on the runtime, a host or another plugin.
+    files: ["plugins/*/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@loom/runtime", "@loom/gateway", "@loom/protocol", "@loom/plugin-*"], message: "a plugin imports @loom/sdk only" }] },
+      ],
+    },
+  },
+  {
+    // Tests, fixtures and tools may print.
+    files: ["**/*.test.ts", "**/test/**/*.ts", "tooling/bench/**/*.ts"],
+    rules: { "no-console": "off" },
+  },
+);
