@@ -2,7 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const NODE_BUILTINS = ["node:*", "fs", "path", "http", "child_process", "os", "net", "crypto", "stream", "worker_threads"];
+const NODE_BUILTINS = ["fs", "fs/promises", "path", "http", "https", "child_process", "os", "net", "crypto", "stream", "worker_threads", "util", "events"];
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/.vitest/**", "**/*.mjs"] },
@@ -17,8 +17,18 @@ export default tseslint.config(
   },
   {
     // The leaf package runs anywhere: no Node imports.
-    files: ["packages/protocol/src/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: NODE_BUILTINS.map((group) => ({ group: [group], message: "@loom/protocol imports no Node module" })) }] },
+    // The SDK's contract must not need Node either: it is what third-party plugins build against.
+    files: ["packages/protocol/src/**/*.ts", "packages/sdk/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "packages/sdk/src/files/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: NODE_BUILTINS.map((name) => ({ name, message: "protocol and sdk import no Node module" })),
+          patterns: [{ group: ["node:*"], message: "protocol and sdk import no Node module" }],
+        },
+      ],
+    },
   },
   {
     // A plugin depends on @loom/sdk only: never on the runtime, a host or another plugin.

@@ -7,19 +7,19 @@ import type { Logger } from "pino";
  * loop leave in one write: under load an access line costs no syscall of its own.
  */
 export function createRootLogger(level: string = "info"): { logger: Logger; flush(): void } {
-  const boom = pino.destination({ dest: 1, sync: false, minLength: 1 << 20, maxWrite: 1 << 21 });
-  let scheduled = false;
-  const flushSoon = () => {
-    scheduled = false;
-    boom.flush();
+  const boom = pino.destination({ dest: 1, sync: false });
+  let pending = "";
+  const flushPending = () => {
+    if (pending === "") return;
+    const batch = pending;
+    pending = "";
+    // sonic-boom writes at once when idle and queues behind a write in progress: nothing waits.
+    boom.write(batch);
   };
   const destination = {
     write(line: string): boolean {
-      boom.write(line);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flushSoon);
-      }
+      if (pending === "") setImmediate(flushPending);
+      pending += line;
       return true;
     },
   };
@@ -36,6 +36,7 @@ export function createRootLogger(level: string = "info"): { logger: Logger; flus
     logger,
     flush: () => {
       try {
+        flushPending();
         boom.flushSync();
       } catch {
         // Nothing left to flush, or stdout is gone: either way there is nothing more to do.

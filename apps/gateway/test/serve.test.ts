@@ -27,6 +27,8 @@ beforeAll(async () => {
         { match: { pathPrefix: ["/hosted"], host: ["*.example.test"] }, handle: { handler: "respond", body: "wildcard host\n" } },
         { match: { pathPrefix: ["/hosted"], host: ["example.test"] }, handle: { handler: "respond", body: "exact host\n" } },
         { match: { path: ["/crash"] }, handle: { handler: "crash" } },
+        { match: { path: ["/stream"] }, handle: { handler: "stream", chunks: 64 } },
+        { match: { path: ["/broken-stream"] }, handle: { handler: "stream", chunks: 64, failAfter: 3 } },
         { match: { path: ["/lie"] }, handle: { handler: "lie" } },
         { match: { path: ["/sub/*"] }, handle: { handler: "subroute", routes: [{ match: { path: ["/sub/a"] }, handle: { handler: "respond", body: "a\n", status: 201 } }] } },
       ],
@@ -100,6 +102,19 @@ describe("gateway serving", () => {
     const err = line.err as { code: string; message: string };
     expect(err.code).toBe("PLUGIN_RESULT_INVALID");
     expect(err.message).toContain("module http.handlers.lie returned an invalid HTTP response: status: Invalid input: expected number, received string");
+  });
+
+  it("streams a large body with backpressure, answers HEAD without it, and survives a stream that breaks", async () => {
+    const res = await fetch(`${gw.url}/stream`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.byteLength).toBe(64 * 65_536);
+    expect([bytes[0], bytes[65_536], bytes[bytes.byteLength - 1]]).toEqual([0, 1, 63]);
+    const head = await fetch(`${gw.url}/stream`, { method: "HEAD" });
+    expect([head.status, (await head.arrayBuffer()).byteLength]).toEqual([200, 0]);
+    await expect(fetch(`${gw.url}/broken-stream`).then((r) => r.arrayBuffer())).rejects.toThrow();
+    await gw.waitForLog((l) => l.msg === "response could not be completed" && JSON.stringify(l.err).includes("stream broke after 3 chunks"));
+    expect((await fetch(`${gw.url}/echo`)).status).toBe(200);
+    expect(gw.stderr()).not.toContain("MaxListenersExceededWarning");
   });
 
   it("writes one access-log line per request", async () => {

@@ -1,15 +1,54 @@
 import type { ServerResponse } from "node:http";
-import { once } from "node:events";
 import type { BodyStream, HttpResponse } from "@loom/sdk";
 
-/** Closes a stream body that will not be read (HEAD, a client gone), so its file or socket is released. */
-async function discard(body: BodyStream): Promise<void> {
-  await body[Symbol.asyncIterator]().return?.();
+/** Resolves when `res` can take more data, or when it closed (true). Listeners are removed either way. */
+function drainedOrClosed(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (closed: boolean) => () => {
+      res.off("drain", onDrain).off("close", onClose);
+      resolve(closed);
+    };
+    const onDrain = done(false);
+    const onClose = done(true);
+    res.on("drain", onDrain).on("close", onClose);
+  });
+}
+
+/** Writes a streamed body with backpressure; stops (and closes the stream) when the client goes away. */
+async function writeStream(res: ServerResponse, body: BodyStream, method: string): Promise<number> {
+  // One iterator for the whole body: ending it early (HEAD, client gone) closes the stream and keeps
+  // its error handling, so a stream that fails after the client left cannot crash the process.
+  const iterator = body[Symbol.asyncIterator]();
+  if (method === "HEAD") {
+    res.end();
+    await iterator.return?.();
+    return 0;
+  }
+  let written = 0;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (res.destroyed) {
+        await iterator.return?.();
+        return written;
+      }
+      written += next.value.byteLength;
+      if (!res.write(next.value) && (await drainedOrClosed(res))) {
+        await iterator.return?.();
+        return written;
+      }
+    }
+  } catch (error) {
+    res.destroy(error as Error);
+    throw error;
+  }
+  res.end();
+  return written;
 }
 
 /**
- * Writes a response value to Node's response object. Streams respect backpressure and stop when the
- * client goes away. Resolves with the number of body bytes written.
+ * Writes a response value to Node's response object. Resolves with the number of body bytes written.
  */
 export async function writeResponse(res: ServerResponse, response: HttpResponse, method: string): Promise<number> {
   const { body } = response;
@@ -26,24 +65,5 @@ export async function writeResponse(res: ServerResponse, response: HttpResponse,
     return length;
   }
   res.writeHead(response.status, response.headers as Record<string, string | string[]> | undefined);
-  if (method === "HEAD") {
-    res.end();
-    await discard(body);
-    return 0;
-  }
-  let written = 0;
-  try {
-    for await (const chunk of body) {
-      if (res.destroyed) break;
-      written += chunk.byteLength;
-      if (!res.write(chunk)) await Promise.race([once(res, "drain"), once(res, "close")]);
-    }
-  } catch (error) {
-    res.destroy(error as Error);
-    throw error;
-  } finally {
-    if (res.destroyed) await discard(body).catch(() => undefined);
-  }
-  res.end();
-  return written;
+  return writeStream(res, body, method);
 }
