@@ -22,6 +22,33 @@ export const HeadersSchema = z
 
 export type Headers = z.infer<typeof HeadersSchema>;
 
+/**
+ * The same rules as HeadersSchema, checked by one loop instead of a record of unions: responses are
+ * validated on every request, and this costs a fraction of the record's time. Issues carry the same
+ * paths and messages.
+ */
+const ResponseHeadersSchema = z
+  .custom<Headers>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
+    message: "expected an object of header names to values",
+  })
+  .superRefine((headers, ctx) => {
+    for (const name in headers) {
+      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "not a valid header name" });
+      const value = headers[name];
+      if (typeof value === "string") {
+        if (!HEADER_VALUE.test(value)) ctx.addIssue({ code: "custom", path: [name], message: "header values must not contain CR, LF or NUL" });
+      } else if (Array.isArray(value)) {
+        value.forEach((item, index) => {
+          if (typeof item !== "string" || !HEADER_VALUE.test(item)) {
+            ctx.addIssue({ code: "custom", path: [name, index], message: "expected a string without CR, LF or NUL" });
+          }
+        });
+      } else {
+        ctx.addIssue({ code: "custom", path: [name], message: "expected a string or an array of strings" });
+      }
+    }
+  });
+
 export const HttpRequestSchema = z.object({
   id: z.string().describe("A request ID unique within the host process, for logs."),
   method: z.string().describe("The request method, upper case."),
@@ -47,7 +74,7 @@ export const BodyStreamSchema = z.custom<BodyStream>(
 export const HttpResponseSchema = z
   .object({
     status: z.number().int().min(100).max(599).describe("The status code."),
-    headers: HeadersSchema.optional(),
+    headers: ResponseHeadersSchema.optional(),
     body: z.union([BytesSchema, z.string(), BodyStreamSchema]).optional(),
   })
   .strict();

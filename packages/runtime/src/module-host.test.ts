@@ -112,7 +112,7 @@ describe("createModuleHost", () => {
   it("guards values a module returns against its namespace's contract", async () => {
     const { host } = setup();
     const [liar] = await host.load([{ handler: "liar" }]);
-    await expect(Promise.resolve(liar!.handle(request, call))).rejects.toThrow(
+    await expect(async () => liar!.handle(request, call)).rejects.toThrow(
       "module http.handlers.liar returned an invalid HTTP response: status: Too small: expected number to be >=100",
     );
   });

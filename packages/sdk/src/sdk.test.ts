@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { guestSchema } from "./guest-schema.ts";
 import type { HttpHandler, HttpMiddleware } from "./http/http-contract.ts";
+import { checkResponse } from "./http/check-response.ts";
 import { headerValue } from "./http/header-value.ts";
 import { httpHandlers, httpMiddleware } from "./http/http-namespaces.ts";
 import { jsonResponse, textResponse } from "./http/text-response.ts";
@@ -35,9 +36,19 @@ describe("@loom/sdk", () => {
       body: '{"ok":true}',
     });
     const bad = httpMiddleware.guard({ handle: () => ({ status: 200, headers: { "x-a": 1 } }) as never }, "http.middleware.bad");
-    await expect(bad.handle(request, async () => ({ status: 200 }), call)).rejects.toThrow(
-      "module http.middleware.bad returned an invalid HTTP response: headers.x-a: Invalid input",
+    await expect(async () => bad.handle(request, async () => ({ status: 200 }), call)).rejects.toThrow(
+      "module http.middleware.bad returned an invalid HTTP response: headers.x-a: expected a string or an array of strings",
     );
+  });
+
+  it("checks a frozen response once, and an unfrozen one every time", () => {
+    const frozen = Object.freeze({ status: 200, headers: Object.freeze({ "x-a": "1" }), body: "ok" });
+    expect(checkResponse(frozen, "m")).toBe(frozen);
+    expect(checkResponse(frozen, "m")).toBe(frozen);
+    const open = { status: 200, headers: { "x-a": "1" } as Record<string, string> };
+    expect(checkResponse(open, "m")).toEqual(open);
+    open.headers["x-a"] = "1\r\nset-cookie: a=b";
+    expect(() => checkResponse(open, "m")).toThrow("module m returned an invalid HTTP response: headers.x-a: header values must not contain CR, LF or NUL");
   });
 
   it("reads the first value of a header case-insensitively", () => {

@@ -1,7 +1,11 @@
 /**
  * `pnpm bench`: the gateway measured side by side with baselines in one run, on 127.0.0.1, with Debian's
  * wrk (`-t1 -c32`), alternating rounds so drift hits both sides alike. Prints ratios against the goals.
- *   - gateway (respond handler, access log on and off) vs a bare node:http server with the same body
+ * Every server runs pinned to core 0 and wrk to core 1 (taskset): this 2-core VM's speed drifts, and
+ * unpinned runs let the load generator and the server steal each other's core. Node serves from one
+ * thread; Caddy gets the same single core for its goroutines, so the comparison is per core.
+ *   - gateway (respond handler; default config, then with the access log on) vs a bare node:http server
+ *     answering the same body
  *   - gateway static plugin vs Caddy's file_server, serving the same 10 KB file
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,8 +21,10 @@ import type { WrkResult } from "./run-wrk.ts";
 import { startServer } from "./start-server.ts";
 import type { RunningServer } from "./start-server.ts";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const SERVER_CPU = "0";
+const WRK_CPU = 1;
 const CONNECTIONS = 32;
 const json = process.argv.includes("--json");
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -49,24 +55,29 @@ const gateway = (name: string, config: object, path = "/"): Contender => ({
   name,
   path,
   start: () =>
-    startServer(process.execPath, [tsx, gatewayMain, "run", "--config", file(`${name}.json`, JSON.stringify({ listen: "127.0.0.1:0", admin: false, ...config }))], /gateway listening on (http:\S+)/),
+    startServer("taskset", ["-c", SERVER_CPU, process.execPath, tsx, gatewayMain, "run", "--config", file(`${name}.json`, JSON.stringify({ listen: "127.0.0.1:0", admin: false, ...config }))], /gateway listening on (http:\S+)/),
 });
 
-async function measure(contenders: Contender[]): Promise<Map<string, WrkResult[]>> {
-  const results = new Map<string, WrkResult[]>(contenders.map((c) => [c.name, []]));
+/**
+ * Measures every contender in each round, forward then backward (A B C C B A), so a drift in the
+ * machine's speed during a round weighs on all sides alike. Results per round and contender.
+ */
+async function measure(contenders: Contender[]): Promise<Map<string, WrkResult[][]>> {
+  const results = new Map<string, WrkResult[][]>(contenders.map((c) => [c.name, []]));
   const running = new Map<string, RunningServer>();
   try {
     for (const c of contenders) {
       const server = await c.start();
       running.set(c.name, server);
-      await runWrk(server.url + c.path, { seconds: 2, connections: CONNECTIONS }); // warm-up (JIT, caches)
+      await runWrk(server.url + c.path, { seconds: 2, connections: CONNECTIONS, cpu: WRK_CPU }); // warm-up (JIT, caches)
     }
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const c of contenders) {
-        const result = await runWrk(running.get(c.name)!.url + c.path, { seconds: SECONDS, connections: CONNECTIONS });
-        results.get(c.name)!.push(result);
-        log(`  round ${round}/${ROUNDS} ${c.name.padEnd(28)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms.toFixed(2)} ms  p99 ${result.latencyP99Ms.toFixed(2)} ms${result.errors ? `  errors ${result.errors}` : ""}`);
+      for (const c of contenders) results.get(c.name)!.push([]);
+      for (const c of [...contenders, ...[...contenders].reverse()]) {
+        const result = await runWrk(running.get(c.name)!.url + c.path, { seconds: SECONDS, connections: CONNECTIONS, cpu: WRK_CPU });
+        results.get(c.name)![round - 1]!.push(result);
       }
+      log(`  round ${round}/${ROUNDS} ${contenders.map((c) => `${c.name} ${results.get(c.name)![round - 1]!.map((r) => r.requestsPerSecond.toFixed(0)).join("/")}`).join(", ")}`);
     }
   } finally {
     await Promise.all([...running.values()].map((s) => s.stop()));
@@ -85,39 +96,50 @@ async function main() {
   const caddy: Contender = {
     name: "caddy file_server",
     path: "/ten-kb.html",
-    start: () => startServer("caddy", ["run", "--config", caddyfile, "--adapter", "caddyfile"], /(serving initial configuration)/, { url: `http://127.0.0.1:${caddyPort}`, env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } }),
+    start: () => startServer("taskset", ["-c", SERVER_CPU, "caddy", "run", "--config", caddyfile, "--adapter", "caddyfile"], /(serving initial configuration)/, { url: `http://127.0.0.1:${caddyPort}`, env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } }),
   };
-  const bare: Contender = { name: "bare node:http", path: "/", start: () => startServer(process.execPath, [bareServer], /listening on (http:\S+)/) };
+  const bare: Contender = {
+    name: "bare node:http",
+    path: "/",
+    start: () => startServer("taskset", ["-c", SERVER_CPU, process.execPath, bareServer], /listening on (http:\S+)/),
+  };
   const respond = { handler: "respond", body: "Hello from Loom\n" };
 
-  log(`node ${process.version}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, medians`);
+  log(`node ${process.version}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s on core ${WRK_CPU}, servers on core ${SERVER_CPU}, ${ROUNDS} rounds, medians`);
   log("fixed body:");
   const fixed = await measure([
     bare,
     gateway("gateway respond", { routes: [{ handle: respond }] }),
-    gateway("gateway respond, no access log", { logging: { access: false }, routes: [{ handle: respond }] }),
+    gateway("gateway respond, access log", { logging: { access: true }, routes: [{ handle: respond }] }),
   ]);
   log("10 KB static file:");
   const files = await measure([
     caddy,
     gateway("gateway static", { routes: [{ handle: { handler: "static", root: www } }] }, "/ten-kb.html"),
-    gateway("gateway static, no access log", { logging: { access: false }, routes: [{ handle: { handler: "static", root: www } }] }, "/ten-kb.html"),
+    gateway("gateway static, access log", { logging: { access: true }, routes: [{ handle: { handler: "static", root: www } }] }, "/ten-kb.html"),
   ]);
 
-  const rps = (results: Map<string, WrkResult[]>, name: string) => median(results.get(name)!.map((r) => r.requestsPerSecond));
+  type Results = Map<string, WrkResult[][]>;
+  const sum = (list: WrkResult[]) => list.reduce((total, r) => total + r.requestsPerSecond, 0);
+  /** Median over rounds of (a's requests in the round) / (b's requests in the round). */
+  const ratio = (results: Results, a: string, b: string) =>
+    median(results.get(a)!.map((round, i) => sum(round) / sum(results.get(b)![i]!)));
   const rows = [
-    { name: "gateway respond / bare node:http", ratio: rps(fixed, "gateway respond") / rps(fixed, "bare node:http"), goal: 0.85 },
-    { name: "  (no access log)", ratio: rps(fixed, "gateway respond, no access log") / rps(fixed, "bare node:http"), goal: 0.85 },
-    { name: "gateway static / caddy file_server", ratio: rps(files, "gateway static") / rps(files, "caddy file_server"), goal: 1.0 },
-    { name: "  (no access log)", ratio: rps(files, "gateway static, no access log") / rps(files, "caddy file_server"), goal: 1.0 },
+    { name: "gateway respond / bare node:http", ratio: ratio(fixed, "gateway respond", "bare node:http"), goal: 0.85 },
+    { name: "  (access log on)", ratio: ratio(fixed, "gateway respond, access log", "bare node:http"), goal: 0.85 },
+    { name: "gateway static / caddy file_server", ratio: ratio(files, "gateway static", "caddy file_server"), goal: 1.0 },
+    { name: "  (access log on)", ratio: ratio(files, "gateway static, access log", "caddy file_server"), goal: 1.0 },
   ];
-  const medians = Object.fromEntries([...fixed, ...files].map(([name, list]) => [name, Math.round(median(list.map((r) => r.requestsPerSecond)))]));
+  const medians = Object.fromEntries(
+    [...fixed, ...files].map(([name, rounds]) => [name, Math.round(median(rounds.flat().map((r) => r.requestsPerSecond)))]),
+  );
+  const p99 = Object.fromEntries([...fixed, ...files].map(([name, rounds]) => [name, median(rounds.flat().map((r) => r.latencyP99Ms))]));
   if (json) {
-    process.stdout.write(JSON.stringify({ node: process.version, seconds: SECONDS, rounds: ROUNDS, requestsPerSecond: medians, ratios: rows }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ node: process.version, seconds: SECONDS, rounds: ROUNDS, requestsPerSecond: medians, p99Ms: p99, ratios: rows }, null, 2) + "\n");
   } else {
-    process.stdout.write("\nmedian requests/s\n");
-    for (const [name, value] of Object.entries(medians)) process.stdout.write(`  ${name.padEnd(32)} ${String(value).padStart(7)}\n`);
-    process.stdout.write("\nratios (goal)\n");
+    process.stdout.write("\nmedian requests/s (p99 latency)\n");
+    for (const [name, value] of Object.entries(medians)) process.stdout.write(`  ${name.padEnd(32)} ${String(value).padStart(7)}  (${p99[name]!.toFixed(2)} ms)\n`);
+    process.stdout.write("\nratios, median of per-round ratios (goal)\n");
     for (const row of rows) process.stdout.write(`  ${row.name.padEnd(36)} ${row.ratio.toFixed(2)}×  (≥ ${row.goal}×) ${row.ratio >= row.goal ? "met" : "NOT met"}\n`);
   }
 }

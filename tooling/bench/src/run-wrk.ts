@@ -9,11 +9,15 @@ export interface WrkResult {
 
 const toMs = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1);
 
-/** Runs `wrk -t1 -c<connections> -d<seconds>s --latency URL` (bounded by its duration) and parses the result. */
-export function runWrk(url: string, options: { seconds: number; connections: number }): Promise<WrkResult> {
+/**
+ * Runs `wrk -t1 -c<connections> -d<seconds>s --latency URL` (bounded by its duration) and parses the
+ * result; with `cpu`, wrk is pinned to that core (taskset) so it never competes with the server.
+ */
+export function runWrk(url: string, options: { seconds: number; connections: number; cpu?: number }): Promise<WrkResult> {
   const args = ["-t1", `-c${options.connections}`, `-d${options.seconds}s`, "--latency", url];
+  const [command, argv] = options.cpu === undefined ? ["wrk", args] : ["taskset", ["-c", String(options.cpu), "wrk", ...args]];
   return new Promise((resolve, reject) => {
-    execFile("wrk", args, { timeout: (options.seconds + 30) * 1000 }, (error, stdout) => {
+    execFile(command, argv, { timeout: (options.seconds + 30) * 1000 }, (error, stdout) => {
       if (error) return reject(new Error(`wrk failed: ${error.message}`));
       const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
       const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(stdout);

@@ -25,7 +25,7 @@ export interface LogLine {
 export interface StartGatewayOptions {
   /** Plugin package folders to load (the gateway's `--plugin` flag); none loads only built-in modules. */
   plugins?: string[];
-  /** The gateway config. `listen` defaults to 127.0.0.1:0 and `admin` to false unless given. */
+  /** The gateway config. `listen` defaults to 127.0.0.1:0, `admin` to false and the access log to on. */
   config: Record<string, unknown>;
   /** Extra command-line arguments after `run --config F`. */
   args?: string[];
@@ -54,7 +54,7 @@ export interface StartedGateway {
 export async function startGateway(options: StartGatewayOptions): Promise<StartedGateway> {
   const dir = mkdtempSync(join(tmpdir(), "loom-gw-"));
   const configPath = join(dir, "gateway.json");
-  const config = { listen: "127.0.0.1:0", admin: false, ...options.config };
+  const config = { listen: "127.0.0.1:0", admin: false, logging: { access: true }, ...options.config };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const args = [TSX_CLI, GATEWAY_MAIN, "run", "--config", configPath];
   for (const plugin of options.plugins ?? []) args.push("--plugin", plugin);

@@ -10,10 +10,13 @@ export const respondModule = defineModule({
     headers: HeadersSchema.default({}).describe("Response headers."),
   }),
   create(config) {
-    const headers = { "content-type": "text/plain; charset=utf-8", ...config.headers };
     const body = Buffer.from(config.body);
-    return {
-      handle: () => ({ status: config.status, headers, body }),
-    };
+    // One frozen response for every request: the host checks it once, and its length is precomputed.
+    const response = Object.freeze({
+      status: config.status,
+      headers: Object.freeze({ "content-type": "text/plain; charset=utf-8", "content-length": String(body.byteLength), ...config.headers }),
+      body,
+    });
+    return { handle: () => response };
   },
 });

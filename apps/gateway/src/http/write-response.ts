@@ -1,6 +1,18 @@
 import type { ServerResponse } from "node:http";
 import type { BodyStream, HttpResponse } from "@loom/sdk";
 
+type OutgoingHeaders = Record<string, string | string[] | number>;
+
+/**
+ * The headers plus a Content-Length unless they name one (in any case). One object for writeHead: a
+ * setHeader before it would push Node off its fast path for the head.
+ */
+function withLength(headers: HttpResponse["headers"], length: number): OutgoingHeaders {
+  if (!headers) return { "content-length": length };
+  for (const name in headers) if (name.length === 14 && name.toLowerCase() === "content-length") return headers;
+  return { ...headers, "content-length": length };
+}
+
 /** Resolves when `res` can take more data, or when it closed (true). Listeners are removed either way. */
 function drainedOrClosed(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
@@ -48,15 +60,15 @@ async function writeStream(res: ServerResponse, body: BodyStream, method: string
 }
 
 /**
- * Writes a response value to Node's response object. Resolves with the number of body bytes written.
+ * Writes a response value to Node's response object: the number of body bytes written, at once for bytes
+ * and strings, as a promise for a stream.
  */
-export async function writeResponse(res: ServerResponse, response: HttpResponse, method: string): Promise<number> {
+export function writeResponse(res: ServerResponse, response: HttpResponse, method: string): number | Promise<number> {
   const { body } = response;
   if (body === undefined || typeof body === "string" || body instanceof Uint8Array) {
     const length = body === undefined ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-    // Set before writeHead so the head carries a length (writeHead's own headers win when they name one).
-    if (response.status !== 204 && response.status !== 304) res.setHeader("content-length", length);
-    res.writeHead(response.status, response.headers as Record<string, string | string[]> | undefined);
+    const noBody = response.status === 204 || response.status === 304 || response.status < 200;
+    res.writeHead(response.status, noBody ? (response.headers as OutgoingHeaders) : withLength(response.headers, length));
     if (method === "HEAD" || body === undefined) {
       res.end();
       return 0;

@@ -15,8 +15,8 @@ interface CompiledRoute {
 
 /** Routes compiled to matchers and loaded modules; answers a request with the first route that matches. */
 export interface Router {
-  /** Resolves with the route's response, or undefined when no route matches. */
-  dispatch(request: HttpRequest, call: HttpCall): Promise<HttpResponse> | undefined;
+  /** The route's response (or its promise), or undefined when no route matches. */
+  dispatch(request: HttpRequest, call: HttpCall): HttpResponse | Promise<HttpResponse> | undefined;
 }
 
 /** The path of a request target, without the query. */
@@ -25,12 +25,18 @@ export function requestPath(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function runChain(route: CompiledRoute, request: HttpRequest, call: HttpCall): Promise<HttpResponse> {
+function runChain(route: CompiledRoute, request: HttpRequest, call: HttpCall): HttpResponse | Promise<HttpResponse> {
   const { middleware, handler } = route;
+  if (middleware.length === 0) return handler.handle(request, call);
+  // `next` always returns a promise, also when a module throws synchronously.
   const step = (index: number, current: HttpRequest): Promise<HttpResponse> => {
-    const layer = middleware[index];
-    if (!layer) return Promise.resolve(handler.handle(current, call));
-    return Promise.resolve(layer.handle(current, (next) => step(index + 1, next), call));
+    try {
+      const layer = middleware[index];
+      if (!layer) return Promise.resolve(handler.handle(current, call));
+      return Promise.resolve(layer.handle(current, (next) => step(index + 1, next), call));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
   return step(0, request);
 }

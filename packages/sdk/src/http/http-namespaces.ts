@@ -1,5 +1,6 @@
 import { defineNamespace } from "../namespace.ts";
 import { checkResponse } from "./check-response.ts";
+import { thenOrNow } from "../then-or-now.ts";
 import type { HttpHandler, HttpMiddleware } from "./http-contract.ts";
 
 declare module "../namespace.ts" {
@@ -15,9 +16,10 @@ export const httpHandlers = defineNamespace<HttpHandler>({
   inlineKey: "handler",
   description: "Answers an HTTP request with a response.",
   methods: ["handle"],
-  guard: (instance, moduleId) => ({
-    handle: async (request, call) => checkResponse(await instance.handle(request, call), moduleId),
-  }),
+  guard: (instance, moduleId) => {
+    const check = (value: unknown) => checkResponse(value, moduleId);
+    return { handle: (request, call) => thenOrNow(instance.handle(request, call), check) };
+  },
 });
 
 /** `http.middleware`: modules that wrap the next handler, named by `"middleware"` in config. */
@@ -26,7 +28,8 @@ export const httpMiddleware = defineNamespace<HttpMiddleware>({
   inlineKey: "middleware",
   description: "Wraps the next handler: may answer early or change the request or response.",
   methods: ["handle"],
-  guard: (instance, moduleId) => ({
-    handle: async (request, next, call) => checkResponse(await instance.handle(request, next, call), moduleId),
-  }),
+  guard: (instance, moduleId) => {
+    const check = (value: unknown) => checkResponse(value, moduleId);
+    return { handle: (request, next, call) => thenOrNow(instance.handle(request, next, call), check) };
+  },
 });
