@@ -1,20 +1,7 @@
-import { connect } from "node:net";
-import { startGateway } from "@loom/testkit";
+import { rawRequest, startGateway } from "@loom/testkit";
 import type { StartedGateway } from "@loom/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_PLUGIN } from "./fixtures.ts";
-
-/** Sends raw bytes and resolves with everything the server answers before closing. */
-function rawRequest(url: string, bytes: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(bytes));
-    let answer = "";
-    socket.setEncoding("utf8").on("data", (chunk) => (answer += chunk));
-    socket.on("end", () => resolve(answer)).on("error", reject);
-    socket.setTimeout(5_000, () => socket.destroy(new Error("no answer")));
-  });
-}
 
 let gw: StartedGateway;
 beforeAll(async () => {
@@ -56,12 +43,12 @@ describe("gateway serving", () => {
   it("matches method, host and path; answers 404 when no route takes the request", async () => {
     expect((await fetch(`${gw.url}/echo`, { method: "DELETE" })).status).toBe(404);
     const wild = await rawRequest(gw.url, "GET /hosted HTTP/1.1\r\nHost: api.example.test:80\r\nConnection: close\r\n\r\n");
-    expect(wild).toMatch(/^HTTP\/1\.1 200/);
-    expect(wild).toContain("wildcard host");
+    expect(wild.text).toMatch(/^HTTP\/1\.1 200/);
+    expect(wild.text).toContain("wildcard host");
     const exact = await rawRequest(gw.url, "GET /hosted HTTP/1.1\r\nHost: EXAMPLE.test\r\nConnection: close\r\n\r\n");
-    expect(exact).toContain("exact host");
+    expect(exact.text).toContain("exact host");
     const none = await rawRequest(gw.url, "GET /hosted HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n");
-    expect(none).toMatch(/^HTTP\/1\.1 404/);
+    expect(none.text).toMatch(/^HTTP\/1\.1 404/);
   });
 
   it("routes through a subroute's guest handlers", async () => {
@@ -75,15 +62,15 @@ describe("gateway serving", () => {
     expect(announced.status).toBe(413);
     const chunks = "400\r\n" + "y".repeat(1024) + "\r\n400\r\n" + "y".repeat(1024) + "\r\n0\r\n\r\n";
     const chunked = await rawRequest(gw.url, `POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`);
-    expect(chunked).toMatch(/^HTTP\/1\.1 413/);
+    expect(chunked.text).toMatch(/^HTTP\/1\.1 413/);
     expect((await fetch(`${gw.url}/echo`, { method: "POST", body: "small" })).status).toBe(200);
   });
 
   it("answers 400 to a malformed request and keeps serving", async () => {
     const answer = await rawRequest(gw.url, "NOT A REQUEST\r\n\r\n");
-    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(answer.text).toMatch(/^HTTP\/1\.1 400 Bad Request/);
     const oversized = await rawRequest(gw.url, `GET / HTTP/1.1\r\nHost: t\r\nX-Big: ${"z".repeat(20_000)}\r\n\r\n`);
-    expect(oversized).toMatch(/^HTTP\/1\.1 431/);
+    expect(oversized.text).toMatch(/^HTTP\/1\.1 431/);
     expect((await fetch(`${gw.url}/echo`)).status).toBe(200);
   });
 

@@ -1,25 +1,13 @@
-import type { HttpRequest, HttpResponse, Logger, ModuleContext } from "@loom/sdk";
+import type { HttpRequest, HttpResponse } from "@loom/sdk";
+import { createTestContext, createTestRequest } from "@loom/sdk/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { basicAuth, BasicAuthConfigSchema } from "./basic-auth.ts";
 import { hashPassword } from "./password-hash.ts";
 
-const noop = () => {};
-const logger: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger };
-const ctx: ModuleContext = {
-  id: basicAuth.id,
-  path: "test",
-  logger,
-  signal: new AbortController().signal,
-  loadModule: () => {
-    throw new Error("no guests");
-  },
-};
+const ctx = createTestContext(basicAuth.id);
 const call = { signal: new AbortController().signal };
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
-
-function request(headers: HttpRequest["headers"] = {}): HttpRequest {
-  return { id: "r1", method: "GET", url: "/private", headers, body: new Uint8Array(), remoteAddress: "127.0.0.1" };
-}
+const request = (headers: HttpRequest["headers"] = {}) => createTestRequest({ url: "/private", headers });
 
 /** The end of the chain: records what reached it. */
 function recorder() {
@@ -76,11 +64,11 @@ describe("basic_auth", () => {
   it("passes good credentials on without the Authorization header", async () => {
     const auth = await instance();
     const { seen, next } = recorder();
-    const res = await auth.handle(request({ authorization: `Basic ${b64("alice:wonderland")}`, accept: "text/plain" }), next, call);
+    const sent = request({ authorization: `Basic ${b64("alice:wonderland")}`, accept: "text/plain" });
+    const res = await auth.handle(sent, next, call);
     expect(res).toEqual({ status: 200, body: "inside" });
     expect(seen).toHaveLength(1);
-    expect(seen[0]!.headers).toEqual({ accept: "text/plain" });
-    expect(seen[0]).toMatchObject({ id: "r1", method: "GET", url: "/private", remoteAddress: "127.0.0.1" });
+    expect(seen[0]).toEqual({ ...sent, headers: { accept: "text/plain" } });
   });
 
   it("keeps the Authorization header when asked to", async () => {

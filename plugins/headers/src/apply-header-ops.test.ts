@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { HttpRequest } from "@loom/sdk";
+import { createTestRequest } from "@loom/sdk/testing";
 import { applyHeaderOps, resolveHeaderOps } from "./apply-header-ops.ts";
 
-const request: HttpRequest = {
-  id: "r",
-  method: "GET",
-  url: "/x",
-  headers: { host: "site.test:8080" },
-  body: new Uint8Array(),
-  remoteAddress: "127.0.0.1",
-};
+const request = createTestRequest({ url: "/x", headers: { host: "site.test:8080" } });
 
 describe("applyHeaderOps", () => {
   it("removes exact names and prefixes without regard to case", () => {

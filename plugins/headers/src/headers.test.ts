@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HttpNext, HttpRequest, HttpResponse } from "@loom/sdk";
-import { createTestContext } from "../test/test-context.ts";
+import { createTestContext } from "@loom/sdk/testing";
 import { headers } from "./headers.ts";
 
 async function middleware(raw: unknown) {

@@ -3,21 +3,12 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "@loom/sdk";
-import type { HttpResponse, Logger, ModuleContext } from "@loom/sdk";
+import type { HttpResponse } from "@loom/sdk";
+import { createTestContext, createTestRequest } from "@loom/sdk/testing";
 import { MarkdownConfigSchema } from "./markdown-config.ts";
 import { markdownModule } from "./markdown-module.ts";
 
-const noop = () => {};
-const logger: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger };
-const ctx: ModuleContext = {
-  id: markdownModule.id,
-  path: "test",
-  logger,
-  signal: new AbortController().signal,
-  loadModule: () => {
-    throw new Error("no guests");
-  },
-};
+const ctx = createTestContext(markdownModule.id);
 const call = { signal: new AbortController().signal };
 const MTIME_S = 1_700_000_000;
 
@@ -25,7 +16,7 @@ async function create(config: Record<string, unknown>) {
   const instance = await markdownModule.create(MarkdownConfigSchema.parse(config), ctx);
   await instance.provision?.();
   return (url: string, headers: Record<string, string> = {}, method = "GET") =>
-    instance.handle({ id: "1", method, url, headers, body: new Uint8Array(0), remoteAddress: "127.0.0.1" }, call);
+    instance.handle(createTestRequest({ method, url, headers }), call);
 }
 
 function text(response: HttpResponse): string {

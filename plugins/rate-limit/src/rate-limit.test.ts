@@ -1,23 +1,11 @@
-import type { HttpRequest, HttpResponse, Logger, ModuleContext } from "@loom/sdk";
+import type { HttpRequest, HttpResponse } from "@loom/sdk";
+import { createTestContext, createTestRequest } from "@loom/sdk/testing";
 import { describe, expect, it } from "vitest";
 import { rateLimit, RateLimitConfigSchema } from "./rate-limit.ts";
 
-const noop = () => {};
-const logger: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger };
-const ctx: ModuleContext = {
-  id: rateLimit.id,
-  path: "test",
-  logger,
-  signal: new AbortController().signal,
-  loadModule: () => {
-    throw new Error("no guests");
-  },
-};
+const ctx = createTestContext(rateLimit.id);
 const call = { signal: new AbortController().signal };
-
-function request(headers: HttpRequest["headers"] = {}, remoteAddress = "127.0.0.1"): HttpRequest {
-  return { id: "r1", method: "GET", url: "/", headers, body: new Uint8Array(), remoteAddress };
-}
+const request = (headers: HttpRequest["headers"] = {}, remoteAddress = "127.0.0.1") => createTestRequest({ headers, remoteAddress });
 
 let reached = 0;
 const next = async (): Promise<HttpResponse> => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { HttpRequest } from "@loom/sdk";
+import { createTestRequest } from "@loom/sdk/testing";
 import { buildUpstreamRequest } from "./build-upstream-request.ts";
 
 function request(overrides: Partial<HttpRequest> = {}): HttpRequest {
-  return {
-    id: "r1",
-    method: "GET",
-    url: "/a?b=1",
-    headers: { host: "example.test:8080", accept: "*/*" },
-    body: new Uint8Array(),
-    remoteAddress: "10.0.0.9",
-    ...overrides,
-  };
+  return createTestRequest({ url: "/a?b=1", headers: { host: "example.test:8080", accept: "*/*" }, remoteAddress: "10.0.0.9", ...overrides });
 }
 
 describe("buildUpstreamRequest", () => {

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpRequest, HttpResponse } from "@loom/sdk";
+import { createTestContext, createTestRequest } from "@loom/sdk/testing";
 import { bigBody, readBody, sha256, startEchoUpstream } from "../test/echo-upstream.ts";
 import type { EchoBody, EchoUpstream } from "../test/echo-upstream.ts";
-import { createRecordingLogger, createTestContext } from "../test/test-context.ts";
+import { createRecordingLogger } from "../test/test-context.ts";
 import type { LogRecord } from "../test/test-context.ts";
 import { reverseProxy } from "./reverse-proxy.ts";
 
@@ -29,25 +30,12 @@ async function startProxy(raw: Record<string, unknown>) {
   const records: LogRecord[] = [];
   const instance = await reverseProxy.create(
     reverseProxy.configSchema.parse(raw),
-    createTestContext(reverseProxy.id, createRecordingLogger(records)),
+    createTestContext(reverseProxy.id, { logger: createRecordingLogger(records) }),
   );
   await instance.provision?.();
   cleanups.push(async () => instance.cleanup?.());
   const handle = (overrides: Partial<HttpRequest> = {}, signal = new AbortController().signal): Promise<HttpResponse> =>
-    Promise.resolve(
-      instance.handle(
-        {
-          id: "r",
-          method: "GET",
-          url: "/",
-          headers: { host: "site.test" },
-          body: new Uint8Array(),
-          remoteAddress: "10.0.0.1",
-          ...overrides,
-        },
-        { signal },
-      ),
-    );
+    Promise.resolve(instance.handle(createTestRequest({ headers: { host: "site.test" }, remoteAddress: "10.0.0.1", ...overrides }), { signal }));
   return { instance, handle, records };
 }
 

@@ -1,4 +1,4 @@
-import type { Logger, ModuleContext } from "@loom/sdk";
+import type { Logger } from "@loom/sdk";
 
 export interface LogRecord {
   level: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
@@ -23,18 +23,5 @@ export function createRecordingLogger(records: LogRecord[] = []): Logger & { rec
     error: at("error"),
     fatal: at("fatal"),
     child: () => createRecordingLogger(records),
-  };
-}
-
-/** A small real module context for unit tests. */
-export function createTestContext(id: string, logger: Logger = createRecordingLogger()): ModuleContext {
-  return {
-    id,
-    path: "test",
-    logger,
-    signal: new AbortController().signal,
-    loadModule: () => {
-      throw new Error("no guests");
-    },
   };
 }

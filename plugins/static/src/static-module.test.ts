@@ -4,21 +4,12 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "@loom/sdk";
-import type { HttpResponse, Logger, ModuleContext } from "@loom/sdk";
+import type { HttpResponse } from "@loom/sdk";
+import { createTestContext, createTestRequest } from "@loom/sdk/testing";
 import { StaticConfigSchema } from "./static-config.ts";
 import { staticModule } from "./static-module.ts";
 
-const noop = () => {};
-const logger: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger };
-const ctx: ModuleContext = {
-  id: staticModule.id,
-  path: "test",
-  logger,
-  signal: new AbortController().signal,
-  loadModule: () => {
-    throw new Error("no guests");
-  },
-};
+const ctx = createTestContext(staticModule.id);
 const call = { signal: new AbortController().signal };
 const MTIME_S = 1_700_000_000;
 const BIG = Buffer.alloc(300_000, "abcdefghij");
@@ -27,7 +18,7 @@ async function create(config: Record<string, unknown>) {
   const instance = await staticModule.create(StaticConfigSchema.parse(config), ctx);
   await instance.provision?.();
   return (url: string, headers: Record<string, string> = {}, method = "GET") =>
-    instance.handle({ id: "1", method, url, headers, body: new Uint8Array(0), remoteAddress: "127.0.0.1" }, call);
+    instance.handle(createTestRequest({ method, url, headers }), call);
 }
 
 async function bodyText(response: HttpResponse): Promise<string> {

@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway } from "@loom/testkit";
-import type { StartedGateway } from "@loom/testkit";
+import { rawRequest, startGateway } from "@loom/testkit";
+import type { RawResponse, StartedGateway } from "@loom/testkit";
 
 const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
 const MTIME_S = 1_700_000_000;
@@ -13,38 +12,9 @@ const SECRET = "top secret, outside the root";
 const BIG = Buffer.alloc(2_000_000);
 for (let i = 0; i < BIG.length; i++) BIG[i] = (i * 7) % 251;
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Sends a request target byte for byte (fetch would normalise "..") and reads the whole answer. */
-function raw(url: string, target: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    const chunks: Buffer[] = [];
-    socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer for ${target}`)));
-    socket.on("connect", () => {
-      const lines = [`GET ${target} HTTP/1.1`, `Host: ${hostname}:${port}`, "Connection: close"];
-      for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-      socket.write(`${lines.join("\r\n")}\r\n\r\n`, "latin1");
-    });
-    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const text = Buffer.concat(chunks).toString("latin1");
-      const split = text.indexOf("\r\n\r\n");
-      const [statusLine = "", ...headerLines] = text.slice(0, split).split("\r\n");
-      const parsed: Record<string, string> = {};
-      for (const line of headerLines) {
-        const colon = line.indexOf(":");
-        parsed[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-      }
-      resolve({ status: Number(statusLine.split(" ")[1]), headers: parsed, body: text.slice(split + 4) });
-    });
-  });
+/** Sends a GET for the request target byte for byte (fetch would normalise "..") and reads the whole answer. */
+function raw(url: string, target: string): Promise<RawResponse> {
+  return rawRequest(url, `GET ${target} HTTP/1.1\r\nHost: ${new URL(url).host}\r\nConnection: close\r\n\r\n`);
 }
 
 let base: string;
