@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * The gateway from sources (via tsx), for development and tests: `--plugin <folder>` (repeatable) picks
- * plugin packages; without it, the plugins of distributions/default.json are loaded from the workspace.
+ * plugin packages; `--distribution <name or file>` takes the plugins of a distribution manifest (a name
+ * means distributions/<name>.json); without either, those of distributions/default.json.
  * A composed distribution replaces this file with a generated entry that registers plugins explicitly.
  */
 import { dirname, join, resolve } from "node:path";
@@ -13,19 +14,28 @@ import { main } from "./main.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const folders: string[] = [];
-for (let i = argv.indexOf("--plugin"); i !== -1; i = argv.indexOf("--plugin")) {
-  const folder = argv[i + 1];
-  if (!folder || folder.startsWith("--")) {
-    process.stderr.write("error: --plugin needs a plugin package folder\n");
-    process.exit(2);
+
+/** Removes every `flag value` pair from argv and returns the values. */
+function takeFlag(flag: string, what: string): string[] {
+  const values: string[] = [];
+  for (let i = argv.indexOf(flag); i !== -1; i = argv.indexOf(flag)) {
+    const value = argv[i + 1];
+    if (!value || value.startsWith("--")) {
+      process.stderr.write(`error: ${flag} needs ${what}\n`);
+      process.exit(2);
+    }
+    values.push(value);
+    argv.splice(i, 2);
   }
-  folders.push(resolve(folder));
-  argv.splice(i, 2);
+  return values;
 }
 
+const folders = takeFlag("--plugin", "a plugin package folder").map((folder) => resolve(folder));
+const [distribution = "default"] = takeFlag("--distribution", "a distribution name or manifest file");
+const manifest = /[./]/.test(distribution) ? resolve(distribution) : join(here, "../distributions", `${distribution}.json`);
+
 try {
-  const dirs = folders.length > 0 ? folders : await findWorkspacePlugins(join(here, "../../.."), join(here, "../distributions/default.json"));
+  const dirs = folders.length > 0 ? folders : await findWorkspacePlugins(join(here, "../../.."), manifest);
   const plugins = await Promise.all(dirs.map(loadPluginFolder));
   await main({ plugins }, argv);
 } catch (error) {

@@ -12,3 +12,7 @@ export {
   HttpResponseSchema,
 } from "./http-values.ts";
 export type { BodyStream, Headers, HttpRequest, HttpResponse } from "./http-values.ts";
+export { DistributionManifestSchema, PlacementSchema, PluginEntrySchema, PluginRefSchema } from "./distribution-manifest.ts";
+export type { DistributionManifest, Placement, PluginRef } from "./distribution-manifest.ts";
+export { resolvePluginRef } from "./resolve-plugin-ref.ts";
+export type { ResolvedPluginRef } from "./resolve-plugin-ref.ts";

@@ -16,7 +16,7 @@ export function zodDiagnostics(
       message: describeIssue(issue),
       ...extra,
     };
-    if (issue.code === "unrecognized_keys") diagnostic.hint = "remove the key, or check its spelling against the module's config";
+    if (issue.code === "unrecognized_keys") diagnostic.hint = "remove the key or fix its spelling; the JSON Schema lists the keys";
     return diagnostic;
   });
 }

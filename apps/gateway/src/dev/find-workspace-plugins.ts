@@ -1,10 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { ErrorCode, LoomError } from "@loom/protocol";
-import { didYouMean } from "@loom/runtime";
-import { z } from "zod";
-
-const DistributionSchema = z.looseObject({ plugins: z.array(z.union([z.string(), z.looseObject({ name: z.string() })])) });
+import { dirname, join, resolve } from "node:path";
+import { DistributionManifestSchema, ErrorCode, LoomError, resolvePluginRef } from "@loom/protocol";
+import { didYouMean, zodDiagnostics } from "@loom/runtime";
 
 /** Folders of the workspace's plugins by package name. */
 async function workspacePlugins(root: string): Promise<Map<string, string>> {
@@ -22,16 +19,25 @@ async function workspacePlugins(root: string): Promise<Map<string, string>> {
   return found;
 }
 
-/** The folders of the plugins a distribution manifest lists, looked up in the workspace's plugins/. */
+/**
+ * The plugin folders a distribution manifest names: workspace packages (looked up in plugins/) and
+ * local folders. Registry specs need the composer, which resolves and locks them.
+ */
 export async function findWorkspacePlugins(root: string, manifest: string): Promise<string[]> {
-  const parsed = DistributionSchema.safeParse(JSON.parse(await readFile(manifest, "utf8")));
-  if (!parsed.success) throw new LoomError(ErrorCode.CONFIG_INVALID, `${manifest}: plugins: ${parsed.error.issues[0]?.message}`);
+  const parsed = DistributionManifestSchema.safeParse(JSON.parse(await readFile(manifest, "utf8")));
+  if (!parsed.success) {
+    throw LoomError.fromDiagnostics(ErrorCode.CONFIG_INVALID, `${manifest} is not a valid distribution manifest:`, zodDiagnostics(parsed.error, "", { file: manifest }));
+  }
   const available = await workspacePlugins(root);
   return parsed.data.plugins.map((plugin) => {
-    const name = typeof plugin === "string" ? plugin : plugin.name;
-    const dir = available.get(name);
+    const ref = resolvePluginRef(plugin);
+    if (ref.kind === "folder") return resolve(dirname(manifest), ref.path);
+    if (ref.kind === "registry") {
+      throw new LoomError(ErrorCode.MODULE_UNKNOWN, `${manifest}: ${ref.name}@${ref.range} comes from the registry; from sources the gateway loads workspace plugins and folders only`);
+    }
+    const dir = available.get(ref.name);
     if (dir) return dir;
-    const guess = didYouMean(name, [...available.keys()]);
-    throw new LoomError(ErrorCode.MODULE_UNKNOWN, `${manifest}: no workspace plugin named ${name}${guess ? `; did you mean ${guess}?` : ""}`);
+    const guess = didYouMean(ref.name, [...available.keys()]);
+    throw new LoomError(ErrorCode.MODULE_UNKNOWN, `${manifest}: no workspace plugin named ${ref.name}${guess ? `; did you mean ${guess}?` : ""}`);
   });
 }
