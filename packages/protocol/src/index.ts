@@ -16,3 +16,5 @@ export { DistributionManifestSchema, PlacementSchema, PluginEntrySchema, PluginR
 export type { DistributionManifest, Placement, PluginRef } from "./distribution-manifest.ts";
 export { resolvePluginRef } from "./resolve-plugin-ref.ts";
 export type { ResolvedPluginRef } from "./resolve-plugin-ref.ts";
+export { didYouMean } from "./did-you-mean.ts";
+export { parseJsonText } from "./parse-json-text.ts";

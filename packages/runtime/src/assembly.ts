@@ -2,7 +2,7 @@ import { ErrorCode, LoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import type { Lifecycle, Logger, ModuleContext, NamespaceDefinition } from "@loom/sdk";
 import { z } from "zod";
-import { didYouMean } from "./did-you-mean.ts";
+import { didYouMean } from "@loom/protocol";
 import { joinPath, joinPaths } from "./json-path.ts";
 import type { Registry, RegisteredModule } from "./registry.ts";
 import { zodDiagnostics } from "./zod-diagnostics.ts";

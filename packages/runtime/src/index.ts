@@ -4,7 +4,7 @@ export { createAssembly } from "./assembly.ts";
 export type { Assembly, LoadedModule } from "./assembly.ts";
 export { createModuleHost } from "./module-host.ts";
 export type { Generation, ModuleHost, ModuleHostOptions, ModuleLoader } from "./module-host.ts";
-export { didYouMean } from "./did-you-mean.ts";
+export { didYouMean } from "@loom/protocol";
 export { joinPath, joinPaths } from "./json-path.ts";
 export { zodDiagnostics } from "./zod-diagnostics.ts";
 export { PluginShapeSchema, parsePluginDefinition } from "./parse-plugin-definition.ts";

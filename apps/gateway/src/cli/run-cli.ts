@@ -1,5 +1,6 @@
 import { isLoomError } from "@loom/protocol";
 import type { CliCommand, CliIo, GatewayBuild } from "./cli-context.ts";
+import { buildInfoCommand } from "./build-info/build-info-command.ts";
 import { listModulesCommand } from "./list-modules/list-modules-command.ts";
 import { runCommand } from "./run/run-command.ts";
 import { schemaCommand } from "./schema/schema-command.ts";
@@ -7,7 +8,7 @@ import { validateCommand } from "./validate/validate-command.ts";
 import { versionCommand } from "./version/version-command.ts";
 
 /** Every command, in the order `help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [runCommand, validateCommand, listModulesCommand, schemaCommand, versionCommand];
+export const COMMANDS: readonly CliCommand[] = [runCommand, validateCommand, listModulesCommand, schemaCommand, versionCommand, buildInfoCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

@@ -3,7 +3,7 @@ import { ErrorCode, LoomError } from "@loom/protocol";
 import { zodDiagnostics } from "@loom/runtime";
 import { GatewayConfigSchema } from "./gateway-config.ts";
 import type { GatewayConfig } from "./gateway-config.ts";
-import { parseJsonText } from "./parse-json-text.ts";
+import { parseJsonText } from "@loom/protocol";
 
 /** A config as the user wrote it and as decoded. */
 export interface LoadedConfig {

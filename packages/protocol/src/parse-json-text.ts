@@ -1,4 +1,5 @@
-import { ErrorCode, LoomError } from "@loom/protocol";
+import { ErrorCode } from "./error-codes.ts";
+import { LoomError } from "./loom-error.ts";
 import { parse, printParseErrorCode } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
 

@@ -1,0 +1,90 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { build } from "esbuild";
+import { ErrorCode, LoomError } from "@loom/protocol";
+import { esbuildBase } from "./esbuild-base.ts";
+import { generateEntry } from "./generate-entry.ts";
+import type { BuildInfo } from "./generate-entry.ts";
+import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
+import { readManifest } from "./read-manifest.ts";
+import { resolveDistribution } from "./resolve-distribution.ts";
+import type { ResolvedDistribution } from "./resolve-distribution.ts";
+
+export interface BuildResult {
+  distribution: string;
+  target: "bundle";
+  output: string;
+  entry: string;
+  bytes: number;
+  buildInfo: BuildInfo;
+}
+
+function gitCommit(root: string): string {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** sha256 over a plugin's own bundled files (path and bytes, in path order). */
+async function integrity(pluginDir: string, inputs: string[], root: string): Promise<string> {
+  const own = inputs.map((input) => resolve(root, input)).filter((file) => file.startsWith(pluginDir + sep) && !file.includes(`${sep}node_modules${sep}`)).sort();
+  const hash = createHash("sha256");
+  for (const file of own) hash.update(relative(pluginDir, file)).update("\0").update(await readFile(file)).update("\0");
+  return `sha256-${hash.digest("base64")}`;
+}
+
+async function bundle(entry: string, outfile: string | undefined, root: string) {
+  try {
+    return await build({ ...esbuildBase(root), entryPoints: [entry], outfile, write: outfile !== undefined, metafile: true });
+  } catch (error) {
+    const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    throw LoomError.fromDiagnostics(
+      ErrorCode.INTERNAL,
+      `bundling ${entry} failed:`,
+      errors.length > 0
+        ? errors.map((e) => ({ code: ErrorCode.INTERNAL, message: e.text, ...(e.location ? { file: e.location.file, line: e.location.line } : {}) }))
+        : [{ code: ErrorCode.INTERNAL, message: (error as Error).message }],
+    );
+  }
+}
+
+/** Builds one distribution manifest into a bundle (target "bundle"); executables arrive in a later slice. */
+export async function buildDistribution(manifestFile: string, options: { outDir?: string } = {}): Promise<BuildResult> {
+  const loaded = await readManifest(resolve(manifestFile));
+  const root = findWorkspaceRoot(dirname(loaded.file), process.cwd());
+  const distribution: ResolvedDistribution = await resolveDistribution(loaded, await listWorkspacePackages(root));
+  if (loaded.manifest.target !== "bundle") {
+    throw new LoomError(ErrorCode.USAGE, `${loaded.file}: target "${loaded.manifest.target}" is not supported by this composer yet; use "bundle"`);
+  }
+  const outDir = resolve(options.outDir ?? (loaded.manifest.output ? resolve(dirname(loaded.file), loaded.manifest.output) : join(root, "dist", loaded.name)));
+  await mkdir(outDir, { recursive: true });
+  // The entry lives under the workspace root, not the output folder: paths in the bundle are relative to
+  // the root, so the bytes do not depend on where the output goes or where the clone is.
+  const entryDir = join(root, ".loom-cache", distribution.name);
+  await mkdir(entryDir, { recursive: true });
+  const entry = join(entryDir, "entry.ts");
+  const outfile = join(outDir, `${distribution.host.binName}.cjs`);
+
+  const info: BuildInfo = {
+    distribution: distribution.name,
+    version: distribution.version,
+    commit: gitCommit(root),
+    manifestSha256: loaded.sha256,
+    node: process.version,
+    ...(process.env.SOURCE_DATE_EPOCH ? { builtAt: new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString() } : {}),
+    plugins: distribution.plugins.map((p) => ({ name: p.name, version: p.version, placement: p.placement, integrity: "" })),
+  };
+  // Pass one finds each plugin's bundled files; pass two bundles the entry that records their hashes.
+  await writeFile(entry, generateEntry(distribution, info, entryDir));
+  const probe = await bundle(entry, undefined, root);
+  const inputs = Object.keys(probe.metafile!.inputs);
+  for (const [i, plugin] of distribution.plugins.entries()) info.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
+  await writeFile(entry, generateEntry(distribution, info, entryDir));
+  await bundle(entry, outfile, root);
+  const bytes = (await readFile(outfile)).byteLength;
+  return { distribution: distribution.name, target: "bundle", output: outfile, entry, bytes, buildInfo: info };
+}

@@ -1,0 +1,23 @@
+import type { BuildOptions } from "esbuild";
+
+/**
+ * The one esbuild configuration every distribution shares: a single CommonJS file for Node 20 (a Node
+ * SEA main must be CommonJS), everything bundled, `module` preferred over `main` (some packages' `main`
+ * is a UMD build with a dynamic require), no source maps or timestamps, so the same inputs give the
+ * same bytes.
+ */
+export function esbuildBase(workingDir: string): BuildOptions {
+  return {
+    absWorkingDir: workingDir,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    mainFields: ["module", "main"],
+    conditions: ["node"],
+    legalComments: "none",
+    sourcemap: false,
+    charset: "utf8",
+    logLevel: "silent",
+  };
+}

@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { DistributionManifestSchema, ErrorCode, LoomError, parseJsonText } from "@loom/protocol";
+import type { DistributionManifest } from "@loom/protocol";
+
+export interface LoadedManifest {
+  file: string;
+  /** The distribution's name: the file name without `.distribution.json` / `.json`. */
+  name: string;
+  manifest: DistributionManifest;
+  sha256: string;
+}
+
+/** Reads a manifest: a syntax error names the line, a schema problem the key and the fix. */
+export async function readManifest(file: string): Promise<LoadedManifest> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new LoomError(ErrorCode.CONFIG_UNREADABLE, `cannot read manifest ${file}: ${reason}`, { cause: error });
+  }
+  const parsed = DistributionManifestSchema.safeParse(parseJsonText(text, file));
+  if (!parsed.success) {
+    throw LoomError.fromDiagnostics(
+      ErrorCode.CONFIG_INVALID,
+      `${file} is not a valid distribution manifest:`,
+      parsed.error.issues.map((issue) => ({
+        code: ErrorCode.CONFIG_INVALID,
+        file,
+        path: issue.path.join(".") || "(root)",
+        message: issue.message,
+      })),
+    );
+  }
+  return {
+    file,
+    name: basename(file).replace(/(\.distribution)?\.json$/, ""),
+    manifest: parsed.data,
+    sha256: createHash("sha256").update(text).digest("hex"),
+  };
+}

@@ -1,0 +1,85 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { didYouMean, ErrorCode, LoomError, resolvePluginRef } from "@loom/protocol";
+import type { Diagnostic, Placement } from "@loom/protocol";
+import { packageEntry, readPackageJson } from "./find-workspace.ts";
+import type { WorkspacePackage } from "./find-workspace.ts";
+import type { LoadedManifest } from "./read-manifest.ts";
+
+export interface ResolvedPlugin {
+  name: string;
+  version: string;
+  dir: string;
+  /** The plugin's entry file (absolute). */
+  entry: string;
+  placement: Placement;
+}
+
+export interface ResolvedDistribution {
+  name: string;
+  version: string;
+  host: { name: string; version: string; dir: string; entry: string; binName: string };
+  plugins: ResolvedPlugin[];
+}
+
+/**
+ * Finds the host and every plugin a manifest names; reports every problem together (unknown plugin with
+ * a suggestion, a folder without package.json, a plugin listed twice) before anything is bundled.
+ */
+export async function resolveDistribution(loaded: LoadedManifest, workspace: Map<string, WorkspacePackage>): Promise<ResolvedDistribution> {
+  const { file, manifest } = loaded;
+  const problems: Diagnostic[] = [];
+  const host = workspace.get(manifest.host);
+  if (!host?.pkg.loom?.host) {
+    const hosts = [...workspace.values()].filter((p) => p.pkg.loom?.host).map((p) => p.pkg.name);
+    throw LoomError.fromDiagnostics(ErrorCode.CONFIG_INVALID, `${file}: cannot build:`, [
+      { code: ErrorCode.CONFIG_INVALID, file, path: "host", message: `${manifest.host} is not a host package in this workspace`, hint: `hosts here: ${hosts.join(", ") || "(none)"}` },
+    ]);
+  }
+  const plugins: ResolvedPlugin[] = [];
+  const pluginNames = [...workspace.values()].filter((p) => p.group === "plugins").map((p) => p.pkg.name);
+  for (const [index, raw] of manifest.plugins.entries()) {
+    const ref = resolvePluginRef(raw);
+    const path = `plugins.${index}`;
+    if (ref.kind === "registry") {
+      problems.push({ code: ErrorCode.MODULE_UNKNOWN, file, path, message: `${ref.name}@${ref.range}: registry plugins are not supported by this composer yet`, hint: "use a workspace plugin or a local folder" });
+      continue;
+    }
+    let dir: string;
+    if (ref.kind === "folder") {
+      dir = resolve(dirname(file), ref.path);
+      if (!existsSync(join(dir, "package.json"))) {
+        problems.push({ code: ErrorCode.MODULE_UNKNOWN, file, path, message: `plugin folder ${dir} has no package.json`, hint: "point at a plugin package folder" });
+        continue;
+      }
+    } else {
+      const found = workspace.get(ref.name);
+      if (!found) {
+        const guess = didYouMean(ref.name, pluginNames);
+        problems.push({ code: ErrorCode.MODULE_UNKNOWN, file, path, message: `no workspace plugin named ${ref.name}`, hint: guess ? `did you mean ${guess}?` : `workspace plugins: ${pluginNames.join(", ")}` });
+        continue;
+      }
+      dir = found.dir;
+    }
+    const pkg = await readPackageJson(dir);
+    if (plugins.some((p) => p.name === pkg.name)) {
+      problems.push({ code: ErrorCode.MODULE_DUPLICATE, file, path, message: `${pkg.name} is listed twice`, hint: "remove one entry" });
+      continue;
+    }
+    plugins.push({ name: pkg.name, version: pkg.version, dir, entry: join(dir, packageEntry(pkg)), placement: ref.placement });
+  }
+  if (problems.length > 0) throw LoomError.fromDiagnostics(ErrorCode.CONFIG_INVALID, `${file}: ${problems.length} problem${problems.length > 1 ? "s" : ""}:`, problems);
+  const bin = host.pkg.bin;
+  return {
+    name: loaded.name,
+    version: manifest.version ?? host.pkg.version,
+    host: {
+      name: host.pkg.name,
+      version: host.pkg.version,
+      dir: host.dir,
+      entry: join(host.dir, host.pkg.loom.host.entry),
+      binName: typeof bin === "object" ? (Object.keys(bin)[0] ?? "host") : (host.pkg.name.split("/").pop() ?? "host"),
+    },
+    plugins,
+  };
+}
