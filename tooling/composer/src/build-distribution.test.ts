@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -22,10 +22,11 @@ const manifest = (name: string, body: object | string) => {
   return file;
 };
 
-/** Runs a built bundle with plain node from a folder with no node_modules anywhere near it. */
-function runBundle(bundle: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a built bundle with plain node (or an executable itself) from a folder with no node_modules near it. */
+function runBundle(bundle: string, args: string[], executable = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, argv] = executable ? [bundle, args] : [process.execPath, [bundle, ...args]];
   return new Promise((resolve) =>
-    execFile(process.execPath, [bundle, ...args], { cwd: empty, timeout: 20_000 }, (error, stdout, stderr) =>
+    execFile(command, argv, { cwd: empty, timeout: 20_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     ),
   );
@@ -113,6 +114,27 @@ describe("loom build (target bundle)", () => {
     const bare = await buildDistribution(manifest("bare", { plugins: [] }), { outDir: join(work, "out-bare") });
     const modules = JSON.parse((await runBundle(bare.output, ["list-modules", "--json"])).stdout) as { id: string }[];
     expect(modules.map((m) => m.id)).toEqual(["http.handlers.respond", "http.handlers.subroute"]);
+  });
+});
+
+describe("loom build (target executable)", () => {
+  it("makes a single executable that runs from an empty folder, byte-identical when rebuilt", async () => {
+    const file = manifest("exe", { target: "executable", plugins: ["@loom/plugin-static"] });
+    const built = await buildDistribution(file, { outDir: join(work, "out-exe") });
+    expect(built.target).toBe("executable");
+    const lonely = join(work, "lonely");
+    mkdirSync(lonely);
+    const exe = join(lonely, "gateway");
+    copyFileSync(built.output, exe);
+    chmodSync(exe, 0o755);
+    const version = await runBundle(exe, ["version"], true);
+    expect(version).toMatchObject({ code: 0, stdout: `gateway 0.1.0 (node ${process.version})\n` });
+    const info = JSON.parse((await runBundle(exe, ["build-info", "--json"], true)).stdout);
+    expect(info).toMatchObject({ distribution: "exe", plugins: [{ name: "@loom/plugin-static", placement: "bundled" }] });
+    const modules = JSON.parse((await runBundle(exe, ["list-modules", "--json"], true)).stdout) as { id: string }[];
+    expect(modules.map((m) => m.id)).toContain("http.handlers.static");
+    const again = await buildDistribution(file, { outDir: join(work, "out-exe-2") });
+    expect(createHash("sha256").update(readFileSync(again.output)).digest("hex")).toBe(createHash("sha256").update(readFileSync(built.output)).digest("hex"));
   });
 });
 

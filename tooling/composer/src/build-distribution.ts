@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
+import { makeExecutable } from "./make-executable.ts";
 import { generateEntry } from "./generate-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
@@ -14,7 +15,7 @@ import type { ResolvedDistribution } from "./resolve-distribution.ts";
 
 export interface BuildResult {
   distribution: string;
-  target: "bundle";
+  target: "bundle" | "executable";
   output: string;
   entry: string;
   bytes: number;
@@ -52,13 +53,14 @@ async function bundle(entry: string, outfile: string | undefined, root: string) 
   }
 }
 
-/** Builds one distribution manifest into a bundle (target "bundle"); executables arrive in a later slice. */
+/** Builds one distribution manifest into a bundle or a single executable (with the running Node). */
 export async function buildDistribution(manifestFile: string, options: { outDir?: string } = {}): Promise<BuildResult> {
   const loaded = await readManifest(resolve(manifestFile));
   const root = findWorkspaceRoot(dirname(loaded.file), process.cwd());
   const distribution: ResolvedDistribution = await resolveDistribution(loaded, await listWorkspacePackages(root));
-  if (loaded.manifest.target !== "bundle") {
-    throw new LoomError(ErrorCode.USAGE, `${loaded.file}: target "${loaded.manifest.target}" is not supported by this composer yet; use "bundle"`);
+  const { target, node } = loaded.manifest;
+  if (node !== "current") {
+    throw new LoomError(ErrorCode.USAGE, `${loaded.file}: node "${node}": pinned Node runtimes are not supported by this composer yet; use "current"`);
   }
   const outDir = resolve(options.outDir ?? (loaded.manifest.output ? resolve(dirname(loaded.file), loaded.manifest.output) : join(root, "dist", loaded.name)));
   await mkdir(outDir, { recursive: true });
@@ -67,7 +69,7 @@ export async function buildDistribution(manifestFile: string, options: { outDir?
   const entryDir = join(root, ".loom-cache", distribution.name);
   await mkdir(entryDir, { recursive: true });
   const entry = join(entryDir, "entry.ts");
-  const outfile = join(outDir, `${distribution.host.binName}.cjs`);
+  const bundleFile = target === "bundle" ? join(outDir, `${distribution.host.binName}.cjs`) : join(entryDir, `${distribution.host.binName}.cjs`);
 
   const info: BuildInfo = {
     distribution: distribution.name,
@@ -84,7 +86,12 @@ export async function buildDistribution(manifestFile: string, options: { outDir?
   const inputs = Object.keys(probe.metafile!.inputs);
   for (const [i, plugin] of distribution.plugins.entries()) info.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
   await writeFile(entry, generateEntry(distribution, info, entryDir));
-  await bundle(entry, outfile, root);
-  const bytes = (await readFile(outfile)).byteLength;
-  return { distribution: distribution.name, target: "bundle", output: outfile, entry, bytes, buildInfo: info };
+  await bundle(entry, bundleFile, root);
+  let output = bundleFile;
+  if (target === "executable") {
+    output = join(outDir, distribution.host.binName);
+    await makeExecutable({ bundle: bundleFile, output, workDir: entryDir, nodeBinary: process.execPath });
+  }
+  const bytes = (await stat(output)).size;
+  return { distribution: distribution.name, target, output, entry, bytes, buildInfo: info };
 }
