@@ -105,9 +105,24 @@ describe("loom build (target bundle)", () => {
     }
   });
 
+  it("writes a CycloneDX SBOM of every bundled package with version and integrity", () => {
+    const sbom = JSON.parse(readFileSync(result.sbom, "utf8")) as { bomFormat: string; specVersion: string; components: { name: string; version: string; purl: string; hashes: { alg: string; content: string }[] }[] };
+    expect(sbom).toMatchObject({ bomFormat: "CycloneDX", specVersion: "1.5", metadata: { component: { name: "static-only", version: "0.1.0" } } });
+    const names = sbom.components.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(["@loom/gateway", "@loom/plugin-static", "@loom/runtime", "@loom/sdk", "@loom/protocol", "pino", "zod"]));
+    expect(names).not.toContain("@loom/plugin-markdown");
+    expect(names).not.toContain("marked");
+    expect(new Set(names).size).toBe(names.length);
+    const zod = sbom.components.find((c) => c.name === "zod")!;
+    expect(zod.purl).toBe(`pkg:npm/zod@${zod.version}`);
+    expect(zod.hashes[0]).toMatchObject({ alg: "SHA-256", content: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(sbom.components.find((c) => c.name === "@loom/sdk")!.purl).toBe("pkg:npm/%40loom/sdk@0.1.0");
+  });
+
   it("gives the same bytes for the same inputs", async () => {
     const again = await buildDistribution(join(work, "static-only.json"), { outDir: join(work, "out-static-2") });
     expect(readFileSync(again.output)).toEqual(readFileSync(result.output));
+    expect(readFileSync(again.sbom, "utf8")).toBe(readFileSync(result.sbom, "utf8"));
   });
 
   it("builds and runs the bare host with zero plugins", async () => {
@@ -162,6 +177,16 @@ describe("loom build: bad manifests", () => {
     expect(result.err).toContain("plugins.0: no workspace plugin named @loom/plugin-statc");
     expect(result.err).toContain("hint: did you mean @loom/plugin-static?");
     expect(result.err).toContain(`plugins.1: plugin folder ${join(work, "no-such-folder")} has no package.json`);
+  });
+
+  it("refuses two plugins with the same module ID and a plugin whose @loom/sdk range this build does not meet", async () => {
+    const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
+    const file = manifest("clash", { plugins: ["@loom/plugin-static", join(fixtures, "dup-static"), join(fixtures, "old-sdk")] });
+    const result = await loom(["build", file]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${file}: 2 problems:`);
+    expect(result.err).toContain("plugins.1: module http.handlers.static is provided by both @loom/plugin-static and @loom/fixture-dup-static");
+    expect(result.err).toContain("plugins.2: needs @loom/sdk ^9.0.0, but this build has 0.1.0 (plugin @loom/fixture-old-sdk)");
   });
 
   it("says which file it cannot read, and refuses a missing argument", async () => {

@@ -6,6 +6,7 @@ import { build } from "esbuild";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
 import { makeExecutable } from "./make-executable.ts";
+import { writeSbom } from "./write-sbom.ts";
 import { generateEntry } from "./generate-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
@@ -18,6 +19,8 @@ export interface BuildResult {
   target: "bundle" | "executable";
   output: string;
   entry: string;
+  /** The CycloneDX SBOM beside the output. */
+  sbom: string;
   bytes: number;
   buildInfo: BuildInfo;
 }
@@ -86,12 +89,14 @@ export async function buildDistribution(manifestFile: string, options: { outDir?
   const inputs = Object.keys(probe.metafile!.inputs);
   for (const [i, plugin] of distribution.plugins.entries()) info.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
   await writeFile(entry, generateEntry(distribution, info, entryDir));
-  await bundle(entry, bundleFile, root);
+  const final = await bundle(entry, bundleFile, root);
   let output = bundleFile;
   if (target === "executable") {
     output = join(outDir, distribution.host.binName);
     await makeExecutable({ bundle: bundleFile, output, workDir: entryDir, nodeBinary: process.execPath });
   }
+  const sbom = `${output}.cdx.json`;
+  await writeSbom({ file: sbom, root, inputs: Object.keys(final.metafile!.inputs), application: { name: distribution.name, version: distribution.version } });
   const bytes = (await stat(output)).size;
-  return { distribution: distribution.name, target, output, entry, bytes, buildInfo: info };
+  return { distribution: distribution.name, target, output, entry, sbom, bytes, buildInfo: info };
 }

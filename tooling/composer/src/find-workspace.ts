@@ -11,6 +11,7 @@ export const PackageJsonSchema = z.looseObject({
   bin: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
   exports: z.unknown().optional(),
   main: z.string().optional(),
+  peerDependencies: z.record(z.string(), z.string()).optional(),
   loom: z
     .looseObject({
       host: z.strictObject({

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { didYouMean, ErrorCode, LoomError, resolvePluginRef } from "@loom/protocol";
 import type { Diagnostic, Placement } from "@loom/protocol";
+import { checkPlugins } from "./check-plugins.ts";
 import { packageEntry, readPackageJson } from "./find-workspace.ts";
 import type { WorkspacePackage } from "./find-workspace.ts";
 import type { LoadedManifest } from "./read-manifest.ts";
@@ -68,6 +69,7 @@ export async function resolveDistribution(loaded: LoadedManifest, workspace: Map
     }
     plugins.push({ name: pkg.name, version: pkg.version, dir, entry: join(dir, packageEntry(pkg)), placement: ref.placement });
   }
+  problems.push(...(await checkPlugins(plugins, workspace, file)));
   if (problems.length > 0) throw LoomError.fromDiagnostics(ErrorCode.CONFIG_INVALID, `${file}: ${problems.length} problem${problems.length > 1 ? "s" : ""}:`, problems);
   const bin = host.pkg.bin;
   return {
