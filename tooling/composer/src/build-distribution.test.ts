@@ -125,6 +125,19 @@ describe("loom build (target bundle)", () => {
     expect(readFileSync(again.sbom, "utf8")).toBe(readFileSync(result.sbom, "utf8"));
   });
 
+  it("skips the work when its inputs are unchanged, and rebuilds when the manifest changes or the output is gone", async () => {
+    const file = manifest("cache", { plugins: [] });
+    const out = join(work, "out-cache");
+    expect((await buildDistribution(file, { outDir: out })).cached).toBe(false);
+    expect((await buildDistribution(file, { outDir: out })).cached).toBe(true);
+    manifest("cache", { plugins: [], version: "9.9.9" });
+    expect((await buildDistribution(file, { outDir: out })).cached).toBe(false);
+    rmSync(join(out, "gateway.cjs"));
+    const rebuilt = await buildDistribution(file, { outDir: out });
+    expect(rebuilt.cached).toBe(false);
+    expect((await runBundle(rebuilt.output, ["version"])).stdout).toBe(`gateway 9.9.9 (node ${process.version})\n`);
+  });
+
   it("builds and runs the bare host with zero plugins", async () => {
     const bare = await buildDistribution(manifest("bare", { plugins: [] }), { outDir: join(work, "out-bare") });
     const modules = JSON.parse((await runBundle(bare.output, ["list-modules", "--json"])).stdout) as { id: string }[];
@@ -149,7 +162,10 @@ describe("loom build (target executable)", () => {
     const modules = JSON.parse((await runBundle(exe, ["list-modules", "--json"], true)).stdout) as { id: string }[];
     expect(modules.map((m) => m.id)).toContain("http.handlers.static");
     const again = await buildDistribution(file, { outDir: join(work, "out-exe-2") });
+    expect(again.cached).toBe(false);
     expect(createHash("sha256").update(readFileSync(again.output)).digest("hex")).toBe(createHash("sha256").update(readFileSync(built.output)).digest("hex"));
+    const unchanged = await buildDistribution(file, { outDir: join(work, "out-exe-2") });
+    expect(unchanged).toMatchObject({ cached: true, output: again.output });
   });
 });
 

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
@@ -16,6 +17,8 @@ import type { ResolvedDistribution } from "./resolve-distribution.ts";
 
 export interface BuildResult {
   distribution: string;
+  /** True when the inputs' content hash matched the last build and nothing was rebuilt. */
+  cached: boolean;
   target: "bundle" | "executable";
   output: string;
   entry: string;
@@ -39,6 +42,33 @@ async function integrity(pluginDir: string, inputs: string[], root: string): Pro
   const hash = createHash("sha256");
   for (const file of own) hash.update(relative(pluginDir, file)).update("\0").update(await readFile(file)).update("\0");
   return `sha256-${hash.digest("base64")}`;
+}
+
+const COMPOSER_VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
+
+/** Size and modification time of an output: enough to tell that it is still the file loom wrote. */
+async function fileStamp(file: string): Promise<string | undefined> {
+  try {
+    const { size, mtimeMs } = await stat(file);
+    return `${size}:${mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readStamp(file: string): Promise<{ inputsHash: string; output: string; outputStamp: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** One hash over every bundled file's path and bytes plus the given settings. */
+async function hashInputs(root: string, inputs: string[], settings: unknown): Promise<string> {
+  const hash = createHash("sha256").update(JSON.stringify(settings));
+  for (const input of [...inputs].sort()) hash.update(input).update("\0").update(await readFile(resolve(root, input))).update("\0");
+  return hash.digest("hex");
 }
 
 async function bundle(entry: string, outfile: string | undefined, root: string) {
@@ -88,15 +118,22 @@ export async function buildDistribution(manifestFile: string, options: { outDir?
   const probe = await bundle(entry, undefined, root);
   const inputs = Object.keys(probe.metafile!.inputs);
   for (const [i, plugin] of distribution.plugins.entries()) info.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
+
+  // Same inputs (every bundled file, the manifest, the build-info, the target, this composer), same
+  // output: skip the bundle and executable steps when the last build of this output had them.
+  const inputsHash = await hashInputs(root, inputs, { info, target, output: outDir, composer: COMPOSER_VERSION });
+  const stamp = join(entryDir, "inputs.json");
+  const output = target === "executable" ? join(outDir, distribution.host.binName) : bundleFile;
+  const sbom = `${output}.cdx.json`;
+  const previous = await readStamp(stamp);
+  if (previous?.inputsHash === inputsHash && previous.output === output && (await fileStamp(output)) === previous.outputStamp && existsSync(sbom)) {
+    return { distribution: distribution.name, cached: true, target, output, entry, sbom, bytes: (await stat(output)).size, buildInfo: info };
+  }
   await writeFile(entry, generateEntry(distribution, info, entryDir));
   const final = await bundle(entry, bundleFile, root);
-  let output = bundleFile;
-  if (target === "executable") {
-    output = join(outDir, distribution.host.binName);
-    await makeExecutable({ bundle: bundleFile, output, workDir: entryDir, nodeBinary: process.execPath });
-  }
-  const sbom = `${output}.cdx.json`;
+  if (target === "executable") await makeExecutable({ bundle: bundleFile, output, workDir: entryDir, nodeBinary: process.execPath });
   await writeSbom({ file: sbom, root, inputs: Object.keys(final.metafile!.inputs), application: { name: distribution.name, version: distribution.version } });
+  await writeFile(stamp, JSON.stringify({ inputsHash, output, outputStamp: await fileStamp(output) }, null, 2));
   const bytes = (await stat(output)).size;
-  return { distribution: distribution.name, target, output, entry, sbom, bytes, buildInfo: info };
+  return { distribution: distribution.name, cached: false, target, output, entry, sbom, bytes, buildInfo: info };
 }

@@ -44,7 +44,8 @@ export async function runLoom(argv: string[], io: LoomIo): Promise<number> {
       const started = performance.now();
       const result = await buildDistribution(manifest, args.data.out ? { outDir: args.data.out } : {});
       results.push(result);
-      if (!args.data.json) io.err(`built ${result.distribution} -> ${result.output} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)\n`);
+      const verb = result.cached ? "unchanged" : "built";
+      if (!args.data.json) io.err(`${verb} ${result.distribution} -> ${result.output} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)\n`);
     }
     if (args.data.json) io.out(JSON.stringify(results, null, 2) + "\n");
     return 0;
