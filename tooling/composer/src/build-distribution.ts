@@ -11,6 +11,7 @@ import { writeSbom } from "./write-sbom.ts";
 import { generateEntry } from "./generate-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
+import { applyOverrides } from "./apply-overrides.ts";
 import { readManifest } from "./read-manifest.ts";
 import { resolveDistribution } from "./resolve-distribution.ts";
 import type { ResolvedDistribution } from "./resolve-distribution.ts";
@@ -86,9 +87,17 @@ async function bundle(entry: string, outfile: string | undefined, root: string) 
   }
 }
 
+export interface BuildOptions {
+  outDir?: string;
+  /** Extra plugins, as in xcaddy's --with: workspace names, folders or registry specs. */
+  with?: string[];
+  /** Plugin replacements by package name, as in xcaddy's --replace: name -> local folder. */
+  replace?: Record<string, string>;
+}
+
 /** Builds one distribution manifest into a bundle or a single executable (with the running Node). */
-export async function buildDistribution(manifestFile: string, options: { outDir?: string } = {}): Promise<BuildResult> {
-  const loaded = await readManifest(resolve(manifestFile));
+export async function buildDistribution(manifestFile: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const loaded = applyOverrides(await readManifest(resolve(manifestFile)), options);
   const root = findWorkspaceRoot(dirname(loaded.file), process.cwd());
   const distribution: ResolvedDistribution = await resolveDistribution(loaded, await listWorkspacePackages(root));
   const { target, node } = loaded.manifest;

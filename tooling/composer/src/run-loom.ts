@@ -2,23 +2,66 @@ import { parseArgs } from "node:util";
 import { ErrorCode, isLoomError, LoomError } from "@loom/protocol";
 import { z } from "zod";
 import { buildDistribution } from "./build-distribution.ts";
+import { checkDistribution } from "./check-distribution.ts";
+import { findDistributions } from "./find-distributions.ts";
+import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
+import { listPlugins } from "./list-plugins.ts";
 
-const BuildArgsSchema = z.object({
-  manifests: z.array(z.string()).min(1, "name at least one manifest file"),
+const ArgsSchema = z.object({
+  manifests: z.array(z.string()),
+  all: z.boolean().default(false),
   out: z.string().optional(),
   json: z.boolean().default(false),
+  with: z.array(z.string()).default([]),
+  replace: z
+    .array(z.string().regex(/^[^=]+=.+$/, "--replace takes name=path"))
+    .default([])
+    .transform((pairs) => Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]))),
 });
 
-const HELP = `loom: compose a distribution of a Loom host.
+const HELP = `loom: compose distributions of a Loom host.
 
 Usage:
-  loom build <manifest>... [--out <dir>] [--json]   bundle each distribution (target "bundle")
-  loom help                                         show this help
+  loom build <manifest>... | --all [--out <dir>] [--with <plugin>]... [--replace <name>=<path>]... [--json]
+  loom check <manifest>... | --all [--with <plugin>]... [--replace <name>=<path>]... [--json]
+  loom list [--json]          the workspace's plugins and the modules each provides
+  loom help
 `;
 
 export interface LoomIo {
   out(text: string): void;
   err(text: string): void;
+}
+
+function parse(command: string, rest: string[]) {
+  let parsed: unknown;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: {
+        out: { type: "string" },
+        json: { type: "boolean" },
+        all: { type: "boolean" },
+        with: { type: "string", multiple: true },
+        replace: { type: "string", multiple: true },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    parsed = { ...values, manifests: positionals };
+  } catch (error) {
+    throw new LoomError(ErrorCode.USAGE, `${command}: ${(error as Error).message}`);
+  }
+  const args = ArgsSchema.safeParse(parsed);
+  if (!args.success) throw new LoomError(ErrorCode.USAGE, `${command}: ${args.error.issues.map((i) => i.message).join("; ")}`);
+  return args.data;
+}
+
+/** The manifests a command works on: the ones named, or with --all every host's distributions. */
+async function manifestsOf(command: string, args: z.output<typeof ArgsSchema>): Promise<string[]> {
+  if (args.all) return findDistributions(await listWorkspacePackages(findWorkspaceRoot(process.cwd())));
+  if (args.manifests.length === 0) throw new LoomError(ErrorCode.USAGE, `${command}: name at least one manifest file, or --all`);
+  return args.manifests;
 }
 
 /** The loom CLI; resolves with the exit code. Errors become messages; a bug prints its stack. */
@@ -29,25 +72,31 @@ export async function runLoom(argv: string[], io: LoomIo): Promise<number> {
       io.out(HELP);
       return command === undefined ? 2 : 0;
     }
-    if (command !== "build") throw new LoomError(ErrorCode.USAGE, `unknown command "${command}"\n\n${HELP}`);
-    let parsed: unknown;
-    try {
-      const { values, positionals } = parseArgs({ args: rest, options: { out: { type: "string" }, json: { type: "boolean" } }, allowPositionals: true, strict: true });
-      parsed = { ...values, manifests: positionals };
-    } catch (error) {
-      throw new LoomError(ErrorCode.USAGE, `build: ${(error as Error).message}`);
+    if (command === "list") {
+      const { json } = parse(command, rest);
+      const plugins = await listPlugins(await listWorkspacePackages(findWorkspaceRoot(process.cwd())));
+      if (json) io.out(JSON.stringify(plugins.map(({ dir: _dir, ...p }) => p), null, 2) + "\n");
+      else for (const p of plugins) io.out(`${p.name}@${p.version}\n${p.modules.map((m) => `  ${m.id}${m.description ? `  ${m.description}` : ""}\n`).join("")}`);
+      return 0;
     }
-    const args = BuildArgsSchema.safeParse(parsed);
-    if (!args.success) throw new LoomError(ErrorCode.USAGE, `build: ${args.error.issues.map((i) => i.message).join("; ")}`);
+    if (command !== "build" && command !== "check") throw new LoomError(ErrorCode.USAGE, `unknown command "${command}"\n\n${HELP}`);
+    const args = parse(command, rest);
+    const overrides = { with: args.with, replace: args.replace };
     const results = [];
-    for (const manifest of args.data.manifests) {
+    for (const manifest of await manifestsOf(command, args)) {
       const started = performance.now();
-      const result = await buildDistribution(manifest, args.data.out ? { outDir: args.data.out } : {});
+      if (command === "check") {
+        const checked = await checkDistribution(manifest, overrides);
+        results.push({ manifest, distribution: checked.name, ok: true, plugins: checked.plugins.map((p) => p.name) });
+        if (!args.json) io.err(`ok ${manifest}: ${checked.plugins.length} plugin(s)\n`);
+        continue;
+      }
+      const result = await buildDistribution(manifest, { ...overrides, ...(args.out ? { outDir: args.out } : {}) });
       results.push(result);
       const verb = result.cached ? "unchanged" : "built";
-      if (!args.data.json) io.err(`${verb} ${result.distribution} -> ${result.output} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)\n`);
+      if (!args.json) io.err(`${verb} ${result.distribution} -> ${result.output} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)\n`);
     }
-    if (args.data.json) io.out(JSON.stringify(results, null, 2) + "\n");
+    if (args.json) io.out(JSON.stringify(results, null, 2) + "\n");
     return 0;
   } catch (error) {
     if (isLoomError(error)) {
