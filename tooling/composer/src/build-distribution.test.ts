@@ -205,6 +205,21 @@ describe("loom build: bad manifests", () => {
     expect(result.err).toContain("plugins.2: needs @loom/sdk ^9.0.0, but this build has 0.1.0 (plugin @loom/fixture-old-sdk)");
   });
 
+  it("names every bundle hazard in a plugin by file and line, with the hint to run it out of process", async () => {
+    const fixture = fileURLToPath(new URL("../test/fixtures/hazards", import.meta.url));
+    const file = manifest("hazards", { plugins: [fixture] });
+    const result = await loom(["build", file]);
+    expect(result.code).toBe(1);
+    const source = join(fixture, "src", "index.ts");
+    expect(result.err).toContain("error: plugins that cannot be bundled:");
+    expect(result.err).toMatch(new RegExp(`${source}:\\d+: No loader is configured for ".node" files`));
+    expect(result.err).toMatch(new RegExp(`${source}:\\d+: Top-level await is currently not supported with the "cjs" output format`));
+    expect(result.err).toContain(`${source}:10: require(…: a require whose argument is not a string literal is not bundled`);
+    expect(result.err).toContain(`${source}:6: createRequire(…`);
+    expect(result.err).toContain(`${source}: imports node:worker_threads: worker threads need files of their own`);
+    expect(result.err).toContain('hint: this code cannot be bundled: give the plugin placement "subprocess"');
+  });
+
   it("says which file it cannot read, and refuses a missing argument", async () => {
     const missing = await loom(["build", join(work, "nope.json")]);
     expect(missing).toMatchObject({ code: 1, err: `error: cannot read manifest ${join(work, "nope.json")}: no such file\n` });

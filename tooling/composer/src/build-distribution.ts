@@ -7,6 +7,7 @@ import { build } from "esbuild";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
 import { makeExecutable } from "./make-executable.ts";
+import { probeBundle } from "./probe-bundle.ts";
 import { writeSbom } from "./write-sbom.ts";
 import { generateEntry } from "./generate-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
@@ -124,8 +125,7 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   };
   // Pass one finds each plugin's bundled files; pass two bundles the entry that records their hashes.
   await writeFile(entry, generateEntry(distribution, info, entryDir));
-  const probe = await bundle(entry, undefined, root);
-  const inputs = Object.keys(probe.metafile!.inputs);
+  const inputs = Object.keys((await probeBundle(entry, root, distribution.plugins)).inputs);
   for (const [i, plugin] of distribution.plugins.entries()) info.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
 
   // Same inputs (every bundled file, the manifest, the build-info, the target, this composer), same
