@@ -11,6 +11,7 @@ export { httpHandlers, httpMiddleware } from "./http/http-namespaces.ts";
 export type { HttpCall, HttpHandler, HttpMiddleware, HttpNext } from "./http/http-contract.ts";
 export { checkResponse } from "./http/check-response.ts";
 export { headerValue } from "./http/header-value.ts";
+export { etagListMatches } from "./http/etag-list-matches.ts";
 export { jsonResponse, textResponse } from "./http/text-response.ts";
 export { ErrorCode, HeadersSchema, HttpRequestSchema, HttpResponseSchema, LoomError, isLoomError } from "@loom/protocol";
 export type { BodyStream, Headers, HttpRequest, HttpResponse } from "@loom/protocol";

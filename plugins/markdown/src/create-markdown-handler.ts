@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { sep } from "node:path";
-import { headerValue, textResponse } from "@loom/sdk";
+import { etagListMatches, headerValue, textResponse } from "@loom/sdk";
 import type { HttpHandler, HttpRequest, HttpResponse } from "@loom/sdk";
 import type { PageCache } from "./create-page-cache.ts";
 import type { PageRenderer } from "./create-page-renderer.ts";
 import type { RootGuard } from "@loom/sdk/files";
-import { etagListMatches } from "./etag-list-matches.ts";
-import { folderRedirectLocation, resolveRequestPath } from "@loom/sdk/files";
+import { findIndexFile, folderRedirectLocation, resolveRequestPath, statOrUndefined } from "@loom/sdk/files";
 
 export interface MarkdownHandlerOptions {
   /** The root's real path. */
@@ -29,14 +28,6 @@ function statusResponse(status: 400 | 403 | 404): HttpResponse {
   return textResponse(status, text, NOSNIFF);
 }
 
-async function statOrUndefined(path: string): Promise<Stats | undefined> {
-  try {
-    return await stat(path);
-  } catch {
-    return undefined;
-  }
-}
-
 /** "x" and "x.html" name "x.md"; "x.md" names itself. */
 function markdownName(name: string): string {
   const lower = name.toLowerCase();
@@ -53,14 +44,7 @@ export function createMarkdownHandler(options: MarkdownHandlerOptions): HttpHand
   const { root, index, stripPrefix, render, cache, guard } = options;
   const etagSuffix = createHash("sha256").update(options.renderKey).digest("hex").slice(0, 8);
 
-  const findIndex = async (folder: string) => {
-    for (const name of index) {
-      const path = folder + sep + name;
-      const stats = await statOrUndefined(path);
-      if (stats?.isFile() && (await guard(path, stats))) return { path, stats };
-    }
-    return undefined;
-  };
+  const findIndex = (folder: string) => findIndexFile(folder, index, guard);
 
   const servePage = async (request: HttpRequest, path: string, stats: Stats): Promise<HttpResponse> => {
     const etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}-${etagSuffix}"`;

@@ -3,9 +3,8 @@ import { textResponse } from "@loom/sdk";
 import type { HttpHandler } from "@loom/sdk";
 import type { FileCache } from "./create-file-cache.ts";
 import type { RootGuard } from "@loom/sdk/files";
-import { folderRedirectLocation, resolveRequestPath } from "@loom/sdk/files";
+import { findIndexFile, folderRedirectLocation, resolveRequestPath, statOrUndefined } from "@loom/sdk/files";
 import { serveFile, statusResponse } from "./serve-file.ts";
-import { statOrUndefined } from "./stat-or-undefined.ts";
 
 export interface StaticHandlerOptions {
   /** The root's real path. */
@@ -24,14 +23,7 @@ export interface StaticHandlerOptions {
 export function createStaticHandler(options: StaticHandlerOptions): HttpHandler["handle"] {
   const { root, index, stripPrefix, cache, guard } = options;
 
-  const findIndex = async (folder: string) => {
-    for (const name of index) {
-      const path = folder + sep + name;
-      const stats = await statOrUndefined(path);
-      if (stats?.isFile() && (await guard(path, stats))) return { path, stats };
-    }
-    return undefined;
-  };
+  const findIndex = (folder: string) => findIndexFile(folder, index, guard);
 
   return async (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") {

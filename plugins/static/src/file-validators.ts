@@ -1,4 +1,4 @@
-import { headerValue } from "@loom/sdk";
+import { etagListMatches, headerValue } from "@loom/sdk";
 import type { Headers } from "@loom/sdk";
 
 /** A strong ETag from a file's size and modification time: `"<size hex>-<mtime ms hex>"`. */
@@ -9,17 +9,6 @@ export function fileEtag(size: number, mtimeMs: number): string {
 /** The HTTP date of a modification time, e.g. `Tue, 25 Nov 2025 12:14:00 GMT`. */
 export function httpDate(mtimeMs: number): string {
   return new Date(mtimeMs).toUTCString();
-}
-
-/** Whether an If-None-Match value (a list of tags, or "*") matches `etag`, comparing weakly as RFC 9110 says. */
-export function etagListMatches(value: string, etag: string): boolean {
-  if (value.trim() === "*") return true;
-  for (const item of value.split(",")) {
-    let tag = item.trim();
-    if (tag.startsWith("W/")) tag = tag.slice(2);
-    if (tag === etag) return true;
-  }
-  return false;
 }
 
 /**

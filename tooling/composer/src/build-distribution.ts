@@ -7,7 +7,7 @@ import { build } from "esbuild";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
 import { makeExecutable } from "./make-executable.ts";
-import { probeBundle } from "./probe-bundle.ts";
+import { bundlingFailure, probeBundle } from "./probe-bundle.ts";
 import { writeSbom } from "./write-sbom.ts";
 import { generateEntry } from "./generate-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
@@ -73,18 +73,11 @@ async function hashInputs(root: string, inputs: string[], settings: unknown): Pr
   return hash.digest("hex");
 }
 
-async function bundle(entry: string, outfile: string | undefined, root: string) {
+async function bundle(entry: string, outfile: string, root: string) {
   try {
-    return await build({ ...esbuildBase(root), entryPoints: [entry], outfile, write: outfile !== undefined, metafile: true });
+    return await build({ ...esbuildBase(root), entryPoints: [entry], outfile, write: true, metafile: true });
   } catch (error) {
-    const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
-    throw LoomError.fromDiagnostics(
-      ErrorCode.INTERNAL,
-      `bundling ${entry} failed:`,
-      errors.length > 0
-        ? errors.map((e) => ({ code: ErrorCode.INTERNAL, message: e.text, ...(e.location ? { file: e.location.file, line: e.location.line } : {}) }))
-        : [{ code: ErrorCode.INTERNAL, message: (error as Error).message }],
-    );
+    throw bundlingFailure(entry, error);
   }
 }
 

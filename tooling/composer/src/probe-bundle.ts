@@ -12,6 +12,18 @@ const WORKERS = new Set(["worker_threads", "node:worker_threads"]);
 /** `require(x)` or `createRequire(…)`: a require esbuild cannot follow. */
 const DYNAMIC_REQUIRE = /\b(?:require\s*\(\s*(?!["'`])|createRequire\s*\()/;
 
+/** An esbuild failure as one LoomError listing esbuild's errors with file and line. */
+export function bundlingFailure(entry: string, error: unknown): LoomError {
+  const errors = (error as { errors?: Message[] }).errors ?? [];
+  return LoomError.fromDiagnostics(
+    ErrorCode.INTERNAL,
+    `bundling ${entry} failed:`,
+    errors.length > 0
+      ? errors.map((e) => ({ code: ErrorCode.INTERNAL, message: e.text, ...(e.location ? { file: e.location.file, line: e.location.line } : {}) }))
+      : [{ code: ErrorCode.INTERNAL, message: (error as Error).message }],
+  );
+}
+
 /**
  * Bundles the entry in memory to learn its inputs, and turns what cannot live in a single CommonJS
  * bundle into diagnostics named by plugin, file and line: native `.node` addons, non-literal
@@ -39,15 +51,7 @@ export async function probeBundle(entry: string, root: string, plugins: readonly
   } catch (error) {
     errors = (error as { errors?: Message[] }).errors ?? [];
     warnings = (error as { warnings?: Message[] }).warnings ?? [];
-    if (!errors.some((e) => owner(e.location?.file))) {
-      throw LoomError.fromDiagnostics(
-        ErrorCode.INTERNAL,
-        `bundling ${entry} failed:`,
-        errors.length > 0
-          ? errors.map((e) => ({ code: ErrorCode.INTERNAL, message: e.text, ...(e.location ? { file: e.location.file, line: e.location.line } : {}) }))
-          : [{ code: ErrorCode.INTERNAL, message: (error as Error).message }],
-      );
-    }
+    if (!errors.some((e) => owner(e.location?.file))) throw bundlingFailure(entry, error);
     // Learn the imports anyway (ESM allows what CommonJS refused), so every hazard shows at once.
     metafile = await build({ ...esbuildBase(root), format: "esm", entryPoints: [entry], write: false, metafile: true, loader: { ".node": "empty" } })
       .then((r) => r.metafile)

@@ -7,3 +7,5 @@ export type { RequestPath } from "./resolve-request-path.ts";
 export { createRootGuard, ROOT_GUARD_MAX_ENTRIES } from "./create-root-guard.ts";
 export type { RootGuard } from "./create-root-guard.ts";
 export { readRootFolder } from "./read-root-folder.ts";
+export { statOrUndefined } from "./stat-or-undefined.ts";
+export { findIndexFile } from "./find-index-file.ts";
