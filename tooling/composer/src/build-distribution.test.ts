@@ -218,6 +218,9 @@ describe("loom build: bad manifests", () => {
     expect(result.err).toContain(`${source}:6: createRequire(…`);
     expect(result.err).toContain(`${source}: imports node:worker_threads: worker threads need files of their own`);
     expect(result.err).toContain('hint: this code cannot be bundled: give the plugin placement "subprocess"');
+    const checked = await loom(["check", file]);
+    expect(checked.code).toBe(1);
+    expect(checked.err).toContain(`${source}: imports node:worker_threads`);
   });
 
   it("says which file it cannot read, and refuses a missing argument", async () => {

@@ -1,15 +1,14 @@
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
 import { makeExecutable } from "./make-executable.ts";
-import { bundlingFailure, probeBundle } from "./probe-bundle.ts";
+import { bundlingFailure } from "./probe-bundle.ts";
 import { writeSbom } from "./write-sbom.ts";
-import { generateEntry } from "./generate-entry.ts";
+import { composeEntry } from "./compose-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
 import { applyOverrides } from "./apply-overrides.ts";
@@ -28,22 +27,6 @@ export interface BuildResult {
   sbom: string;
   bytes: number;
   buildInfo: BuildInfo;
-}
-
-function gitCommit(root: string): string {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return "unknown";
-  }
-}
-
-/** sha256 over a plugin's own bundled files (path and bytes, in path order). */
-async function integrity(pluginDir: string, inputs: string[], root: string): Promise<string> {
-  const own = inputs.map((input) => resolve(root, input)).filter((file) => file.startsWith(pluginDir + sep) && !file.includes(`${sep}node_modules${sep}`)).sort();
-  const hash = createHash("sha256");
-  for (const file of own) hash.update(relative(pluginDir, file)).update("\0").update(await readFile(file)).update("\0");
-  return `sha256-${hash.digest("base64")}`;
 }
 
 const COMPOSER_VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
@@ -100,26 +83,8 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   }
   const outDir = resolve(options.outDir ?? (loaded.manifest.output ? resolve(dirname(loaded.file), loaded.manifest.output) : join(root, "dist", loaded.name)));
   await mkdir(outDir, { recursive: true });
-  // The entry lives under the workspace root, not the output folder: paths in the bundle are relative to
-  // the root, so the bytes do not depend on where the output goes or where the clone is.
-  const entryDir = join(root, ".loom-cache", distribution.name);
-  await mkdir(entryDir, { recursive: true });
-  const entry = join(entryDir, "entry.ts");
+  const { entry, entryDir, buildInfo: info, inputs } = await composeEntry(loaded, root, distribution);
   const bundleFile = target === "bundle" ? join(outDir, `${distribution.host.binName}.cjs`) : join(entryDir, `${distribution.host.binName}.cjs`);
-
-  const info: BuildInfo = {
-    distribution: distribution.name,
-    version: distribution.version,
-    commit: gitCommit(root),
-    manifestSha256: loaded.sha256,
-    node: process.version,
-    ...(process.env.SOURCE_DATE_EPOCH ? { builtAt: new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString() } : {}),
-    plugins: distribution.plugins.map((p) => ({ name: p.name, version: p.version, placement: p.placement, integrity: "" })),
-  };
-  // Pass one finds each plugin's bundled files; pass two bundles the entry that records their hashes.
-  await writeFile(entry, generateEntry(distribution, info, entryDir));
-  const inputs = Object.keys((await probeBundle(entry, root, distribution.plugins)).inputs);
-  for (const [i, plugin] of distribution.plugins.entries()) info.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
 
   // Same inputs (every bundled file, the manifest, the build-info, the target, this composer), same
   // output: skip the bundle and executable steps when the last build of this output had them.
@@ -131,7 +96,6 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   if (previous?.inputsHash === inputsHash && previous.output === output && (await fileStamp(output)) === previous.outputStamp && existsSync(sbom)) {
     return { distribution: distribution.name, cached: true, target, output, entry, sbom, bytes: (await stat(output)).size, buildInfo: info };
   }
-  await writeFile(entry, generateEntry(distribution, info, entryDir));
   const final = await bundle(entry, bundleFile, root);
   if (target === "executable") await makeExecutable({ bundle: bundleFile, output, workDir: entryDir, nodeBinary: process.execPath });
   await writeSbom({ file: sbom, root, inputs: Object.keys(final.metafile!.inputs), application: { name: distribution.name, version: distribution.version } });

@@ -1,16 +1,22 @@
 import { dirname, resolve } from "node:path";
 import { applyOverrides } from "./apply-overrides.ts";
+import { composeEntry } from "./compose-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
 import { readManifest } from "./read-manifest.ts";
 import { resolveDistribution } from "./resolve-distribution.ts";
 import type { ResolvedDistribution } from "./resolve-distribution.ts";
 
-/** Every compose-time check of a manifest (schema, plugins, SDK ranges, module IDs), without bundling. */
+/**
+ * Every compose-time check of a manifest (schema, plugins, SDK ranges, module IDs, bundle hazards),
+ * without writing a bundle: the entry is generated and probed in memory.
+ */
 export async function checkDistribution(
   manifestFile: string,
   options: { with?: string[]; replace?: Record<string, string> } = {},
 ): Promise<ResolvedDistribution> {
   const loaded = applyOverrides(await readManifest(resolve(manifestFile)), options);
   const root = findWorkspaceRoot(dirname(loaded.file), process.cwd());
-  return resolveDistribution(loaded, await listWorkspacePackages(root));
+  const distribution = await resolveDistribution(loaded, await listWorkspacePackages(root));
+  await composeEntry(loaded, root, distribution);
+  return distribution;
 }

@@ -1,0 +1,60 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { generateEntry } from "./generate-entry.ts";
+import type { BuildInfo } from "./generate-entry.ts";
+import { probeBundle } from "./probe-bundle.ts";
+import type { LoadedManifest } from "./read-manifest.ts";
+import type { ResolvedDistribution } from "./resolve-distribution.ts";
+
+export interface ComposedEntry {
+  /** The generated entry file, under `<root>/.loom-cache/<distribution>/`. */
+  entry: string;
+  entryDir: string;
+  buildInfo: BuildInfo;
+  /** Every file the bundle will contain, relative to the root. */
+  inputs: string[];
+}
+
+function gitCommit(root: string): string {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** sha256 over a plugin's own bundled files (path and bytes, in path order). */
+async function integrity(pluginDir: string, inputs: string[], root: string): Promise<string> {
+  const own = inputs.map((input) => resolve(root, input)).filter((file) => file.startsWith(pluginDir + sep) && !file.includes(`${sep}node_modules${sep}`)).sort();
+  const hash = createHash("sha256");
+  for (const file of own) hash.update(relative(pluginDir, file)).update("\0").update(await readFile(file)).update("\0");
+  return `sha256-${hash.digest("base64")}`;
+}
+
+/**
+ * Writes the generated entry and probes it: pass one finds every bundled file (and refuses bundle
+ * hazards), then the entry is rewritten with build-info holding each plugin's integrity. The entry lives
+ * under the workspace root, not the output folder: paths in the bundle are relative to the root, so the
+ * bytes depend neither on where the output goes nor on where the clone is.
+ */
+export async function composeEntry(loaded: LoadedManifest, root: string, distribution: ResolvedDistribution): Promise<ComposedEntry> {
+  const entryDir = join(root, ".loom-cache", distribution.name);
+  await mkdir(entryDir, { recursive: true });
+  const entry = join(entryDir, "entry.ts");
+  const buildInfo: BuildInfo = {
+    distribution: distribution.name,
+    version: distribution.version,
+    commit: gitCommit(root),
+    manifestSha256: loaded.sha256,
+    node: process.version,
+    ...(process.env.SOURCE_DATE_EPOCH ? { builtAt: new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString() } : {}),
+    plugins: distribution.plugins.map((p) => ({ name: p.name, version: p.version, placement: p.placement, integrity: "" })),
+  };
+  await writeFile(entry, generateEntry(distribution, buildInfo, entryDir));
+  const inputs = Object.keys((await probeBundle(entry, root, distribution.plugins)).inputs);
+  for (const [i, plugin] of distribution.plugins.entries()) buildInfo.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
+  await writeFile(entry, generateEntry(distribution, buildInfo, entryDir));
+  return { entry, entryDir, buildInfo, inputs };
+}
