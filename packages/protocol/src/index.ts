@@ -18,3 +18,5 @@ export { resolvePluginRef } from "./resolve-plugin-ref.ts";
 export type { ResolvedPluginRef } from "./resolve-plugin-ref.ts";
 export { didYouMean } from "./did-you-mean.ts";
 export { parseJsonText } from "./parse-json-text.ts";
+export { PackageJsonSchema, packageEntry } from "./package-json.ts";
+export type { PackageJson } from "./package-json.ts";

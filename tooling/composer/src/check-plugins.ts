@@ -2,7 +2,6 @@ import { pathToFileURL } from "node:url";
 import { ErrorCode } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import semver from "semver";
-import { readPackageJson } from "./find-workspace.ts";
 import type { WorkspacePackage } from "./find-workspace.ts";
 import type { ResolvedPlugin } from "./resolve-distribution.ts";
 
@@ -16,7 +15,7 @@ export async function checkPlugins(plugins: ResolvedPlugin[], workspace: Map<str
   const owners = new Map<string, string>();
   for (const [index, plugin] of plugins.entries()) {
     const path = `plugins.${index}`;
-    const range = ((await readPackageJson(plugin.dir)).peerDependencies as Record<string, string> | undefined)?.["@loom/sdk"];
+    const range = plugin.sdkRange;
     if (sdkVersion && range && !semver.satisfies(sdkVersion, range)) {
       problems.push({
         code: ErrorCode.MODULE_DEFINITION_INVALID,

@@ -1,29 +1,8 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { ErrorCode, LoomError } from "@loom/protocol";
-import { z } from "zod";
-
-/** The parts of a package.json the composer reads. */
-export const PackageJsonSchema = z.looseObject({
-  name: z.string(),
-  version: z.string().default("0.0.0"),
-  bin: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
-  exports: z.unknown().optional(),
-  main: z.string().optional(),
-  peerDependencies: z.record(z.string(), z.string()).optional(),
-  loom: z
-    .looseObject({
-      host: z.strictObject({
-        entry: z.string().describe("The host's entry module, exporting main(build, argv)."),
-        namespaces: z.array(z.string()).describe("The namespaces the host declares."),
-        distributions: z.string().describe("The folder of the host's distribution manifests."),
-      }),
-    })
-    .optional(),
-});
-
-export type PackageJson = z.infer<typeof PackageJsonSchema>;
+import { ErrorCode, LoomError, PackageJsonSchema } from "@loom/protocol";
+import type { PackageJson } from "@loom/protocol";
 
 export interface WorkspacePackage {
   dir: string;
@@ -64,12 +43,4 @@ export async function listWorkspacePackages(root: string): Promise<Map<string, W
     }
   }
   return found;
-}
-
-/** The file a package's `exports["."]` (or `main`) points at. */
-export function packageEntry(pkg: PackageJson): string {
-  const root = typeof pkg.exports === "string" ? pkg.exports : (pkg.exports as Record<string, unknown> | undefined)?.["."];
-  if (typeof root === "string") return root;
-  if (root && typeof (root as { default?: unknown }).default === "string") return (root as { default: string }).default;
-  return pkg.main ?? "src/index.ts";
 }

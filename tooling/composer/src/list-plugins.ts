@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { packageEntry } from "./find-workspace.ts";
+import { packageEntry } from "@loom/protocol";
 import type { WorkspacePackage } from "./find-workspace.ts";
 
 export interface PluginListing {

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import { didYouMean, ErrorCode, LoomError, resolvePluginRef } from "@loom/protocol";
 import type { Diagnostic, Placement } from "@loom/protocol";
 import { checkPlugins } from "./check-plugins.ts";
-import { packageEntry, readPackageJson } from "./find-workspace.ts";
+import { packageEntry } from "@loom/protocol";
+import { readPackageJson } from "./find-workspace.ts";
 import type { WorkspacePackage } from "./find-workspace.ts";
 import type { LoadedManifest } from "./read-manifest.ts";
 
@@ -14,6 +15,8 @@ export interface ResolvedPlugin {
   /** The plugin's entry file (absolute). */
   entry: string;
   placement: Placement;
+  /** The plugin's `@loom/sdk` peer range, when it declares one. */
+  sdkRange: string | undefined;
 }
 
 export interface ResolvedDistribution {
@@ -67,7 +70,7 @@ export async function resolveDistribution(loaded: LoadedManifest, workspace: Map
       problems.push({ code: ErrorCode.MODULE_DUPLICATE, file, path, message: `${pkg.name} is listed twice`, hint: "remove one entry" });
       continue;
     }
-    plugins.push({ name: pkg.name, version: pkg.version, dir, entry: join(dir, packageEntry(pkg)), placement: ref.placement });
+    plugins.push({ name: pkg.name, version: pkg.version, dir, entry: join(dir, packageEntry(pkg)), placement: ref.placement, sdkRange: pkg.peerDependencies?.["@loom/sdk"] });
   }
   problems.push(...(await checkPlugins(plugins, workspace, file)));
   if (problems.length > 0) throw LoomError.fromDiagnostics(ErrorCode.CONFIG_INVALID, `${file}: ${problems.length} problem${problems.length > 1 ? "s" : ""}:`, problems);

@@ -1,24 +1,9 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ErrorCode, LoomError } from "@loom/protocol";
+import { ErrorCode, LoomError, PackageJsonSchema, packageEntry } from "@loom/protocol";
 import { parsePluginDefinition } from "@loom/runtime";
 import type { PluginDefinition } from "@loom/sdk";
-import { z } from "zod";
-
-const PackageJsonSchema = z.looseObject({
-  name: z.string(),
-  exports: z.union([z.string(), z.looseObject({ ".": z.union([z.string(), z.looseObject({ default: z.string() })]) })]).optional(),
-  main: z.string().optional(),
-});
-
-/** The entry file a package.json points at (its `exports["."]`, else `main`, else src/index.ts). */
-function entryOf(pkg: z.infer<typeof PackageJsonSchema>): string {
-  const root = typeof pkg.exports === "string" ? pkg.exports : pkg.exports?.["."];
-  if (typeof root === "string") return root;
-  if (root) return root.default;
-  return pkg.main ?? "src/index.ts";
-}
 
 /** Imports a plugin package from its folder (sources run through tsx) and checks its `plugin` export. */
 export async function loadPluginFolder(dir: string): Promise<PluginDefinition> {
@@ -31,7 +16,7 @@ export async function loadPluginFolder(dir: string): Promise<PluginDefinition> {
   }
   const pkg = PackageJsonSchema.safeParse(JSON.parse(text));
   if (!pkg.success) throw new LoomError(ErrorCode.MODULE_DEFINITION_INVALID, `${manifest}: ${pkg.error.issues[0]?.message}`);
-  const entry = join(dir, entryOf(pkg.data));
+  const entry = join(dir, packageEntry(pkg.data));
   try {
     await access(entry);
   } catch {
