@@ -29,6 +29,10 @@ export const ErrorCode = {
   LISTEN_FAILED: "LISTEN_FAILED",
   /** A request body exceeded the configured limit. */
   BODY_TOO_LARGE: "BODY_TOO_LARGE",
+  /** The package registry could not be reached, or answered with an error. */
+  REGISTRY_UNREACHABLE: "REGISTRY_UNREACHABLE",
+  /** A package or version is not in the registry, or its download does not match its integrity. */
+  REGISTRY_PACKAGE_INVALID: "REGISTRY_PACKAGE_INVALID",
   /** A command-line argument is wrong. */
   USAGE: "USAGE",
   /** Anything else: a bug in Loom. */
