@@ -5,7 +5,7 @@
 export const ErrorCode = {
   /** A config or manifest file could not be read. */
   CONFIG_UNREADABLE: "CONFIG_UNREADABLE",
-  /** A config file is not valid JSON. */
+  /** A config or manifest file is not valid JSON or YAML. */
   CONFIG_SYNTAX: "CONFIG_SYNTAX",
   /** A config value does not match its schema. */
   CONFIG_INVALID: "CONFIG_INVALID",
@@ -33,6 +33,28 @@ export const ErrorCode = {
   REGISTRY_UNREACHABLE: "REGISTRY_UNREACHABLE",
   /** A package or version is not in the registry, or its download does not match its integrity. */
   REGISTRY_PACKAGE_INVALID: "REGISTRY_PACKAGE_INVALID",
+  /** A peer broke subprocess protocol v1: a malformed frame, an unknown frame type, an invalid message. */
+  PROTOCOL_ERROR: "PROTOCOL_ERROR",
+  /** The host and a plugin share no protocol version; the message names both lists. */
+  PROTOCOL_VERSION_MISMATCH: "PROTOCOL_VERSION_MISMATCH",
+  /** A frame is larger than its receiver's maximum frame size. */
+  FRAME_TOO_LARGE: "FRAME_TOO_LARGE",
+  /** A plugin's handshake (or its launch environment) is invalid: wrong nonce, version or fields. */
+  HANDSHAKE_FAILED: "HANDSHAKE_FAILED",
+  /** A plugin process could not be started, or exited or stayed silent before its handshake. */
+  PLUGIN_START_FAILED: "PLUGIN_START_FAILED",
+  /** A plugin process exited or closed its channel while running; its pending calls fail with this. */
+  PLUGIN_CRASHED: "PLUGIN_CRASHED",
+  /** A call to a plugin passed its deadline. */
+  PLUGIN_TIMEOUT: "PLUGIN_TIMEOUT",
+  /** A plugin has too many calls: the host's queue for it is full, or the plugin refused the call. */
+  PLUGIN_OVERLOADED: "PLUGIN_OVERLOADED",
+  /** A plugin is shutting down and takes no new calls. */
+  PLUGIN_STOPPING: "PLUGIN_STOPPING",
+  /** A call or destroy names a module instance or method the plugin does not have. */
+  PLUGIN_TARGET_UNKNOWN: "PLUGIN_TARGET_UNKNOWN",
+  /** The host cancelled the call. */
+  CALL_CANCELLED: "CALL_CANCELLED",
   /** A command-line argument is wrong. */
   USAGE: "USAGE",
   /** Anything else: a bug in Loom. */

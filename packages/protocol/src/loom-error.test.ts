@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDiagnostic } from "./diagnostic.ts";
+import { formatDiagnostic } from "./format-diagnostic.ts";
 import { ErrorCode } from "./error-codes.ts";
 import { LoomError, isLoomError } from "./loom-error.ts";
 

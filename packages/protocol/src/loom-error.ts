@@ -1,5 +1,5 @@
 import type { Diagnostic } from "./diagnostic.ts";
-import { formatDiagnostic } from "./diagnostic.ts";
+import { formatDiagnostic } from "./format-diagnostic.ts";
 import type { ErrorCode } from "./error-codes.ts";
 
 /** The plain form a LoomError takes on the wire and in JSON output. */

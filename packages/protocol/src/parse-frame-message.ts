@@ -1,0 +1,62 @@
+import { ErrorCode } from "./error-codes.ts";
+import type { RawFrame } from "./frame-decoder.ts";
+import type { FrameMessage } from "./frame-message.ts";
+import { FRAME_MESSAGE_SCHEMAS } from "./frame-message.ts";
+import { FRAME_SENDER, frameTypeName } from "./frame-type.ts";
+import { LoomError } from "./loom-error.ts";
+import { resolveByteRefs } from "./resolve-byte-refs.ts";
+import { utf8Decoder } from "./utf8-coders.ts";
+
+export interface ParseFrameMessageOptions {
+  /** The side that sent the frame; a frame type that side never sends is a protocol error. */
+  from?: "host" | "plugin";
+}
+
+/** `args[0].body`: the JSON path of a field, for messages. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join("");
+}
+
+function invalid(what: string, problems: { path?: string; message: string }[]): LoomError {
+  return LoomError.fromDiagnostics(
+    ErrorCode.PROTOCOL_ERROR,
+    `invalid ${what}:`,
+    problems.map((p) => ({ code: ErrorCode.PROTOCOL_ERROR, ...p })),
+  );
+}
+
+/**
+ * Decodes a raw frame into a validated message: the type code must be known, the JSON section one
+ * UTF-8 JSON object, every `$bytes` reference inside the binary section (it becomes a Uint8Array view),
+ * and the fields must match the type's schema (unknown fields are dropped). Anything else throws
+ * LoomError PROTOCOL_ERROR naming the frame type and id, each field and its problem.
+ */
+export function parseFrameMessage(frame: RawFrame, options: ParseFrameMessageOptions = {}): FrameMessage {
+  const name = frameTypeName(frame.type);
+  if (name === undefined) {
+    throw new LoomError(ErrorCode.PROTOCOL_ERROR, `unknown frame type 0x${frame.type.toString(16).padStart(2, "0")} (id ${frame.id})`);
+  }
+  const what = `${name} frame (id ${frame.id})`;
+  const sender = FRAME_SENDER[name];
+  if (options.from !== undefined && sender !== "both" && sender !== options.from) {
+    throw invalid(what, [{ message: `only the ${sender} sends ${name} frames, and this one came from the ${options.from}` }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8Decoder.decode(frame.json));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? `not valid JSON (${error.message})` : "not valid UTF-8";
+    throw invalid(what, [{ message: `the JSON section is ${reason}` }]);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw invalid(what, [{ message: "the JSON section must be one object holding the message's fields" }]);
+  }
+  const resolved = resolveByteRefs(json, frame.binary);
+  if (!resolved.ok) throw invalid(what, [{ path: formatPath(resolved.path), message: resolved.problem }]);
+  const parsed = FRAME_MESSAGE_SCHEMAS[name].safeParse({ ...(resolved.value as object), type: name, id: frame.id });
+  if (parsed.success) return parsed.data;
+  throw invalid(
+    what,
+    parsed.error.issues.map((issue) => ({ path: formatPath(issue.path) || "(message)", message: issue.message })),
+  );
+}

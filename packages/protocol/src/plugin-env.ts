@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { DEFAULT_MAX_FRAME_BYTES, MAX_U32, MIN_MAX_FRAME_BYTES } from "./frame-layout.ts";
+
+/** The environment variables a host sets when it launches a subprocess plugin (docs/protocol.md, "Launch"). */
+export const PluginEnv = {
+  /** Always PLUGIN_MAGIC_COOKIE: tells a plugin it was started by a Loom host. */
+  MAGIC_COOKIE: "LOOM_PLUGIN_MAGIC_COOKIE",
+  /** The protocol versions the host speaks, comma-separated decimals, e.g. `1`. */
+  PROTOCOL_VERSIONS: "LOOM_PLUGIN_PROTOCOL_VERSIONS",
+  /** A per-launch nonce the plugin echoes in its handshake. */
+  NONCE: "LOOM_PLUGIN_NONCE",
+  /** Where the protocol channel is: `fds:<read>,<write>`, `fds:3,4` in v1. */
+  CHANNEL: "LOOM_PLUGIN_CHANNEL",
+  /** The largest frame length the host accepts, decimal; 16 MiB when absent. */
+  MAX_FRAME_BYTES: "LOOM_PLUGIN_MAX_FRAME_BYTES",
+} as const;
+
+/** A fixed constant, not a secret: it only keeps a plugin run by hand from waiting on pipes that are not there. */
+export const PLUGIN_MAGIC_COOKIE = "7d3f0c52b8e14a69a1c4e2f9b06d8e31";
+
+/** The channel of a v1 launch: the plugin reads host frames from fd 3 and writes its frames to fd 4. */
+export const PLUGIN_CHANNEL_FDS = { read: 3, write: 4 } as const;
+
+/** What a plugin prints (to stderr, then exit 1) when started without the magic cookie. */
+export const PLUGIN_NOT_HOSTED_MESSAGE =
+  "This program is a Loom plugin. A Loom host starts it and talks to it over a private channel; it does nothing when run by hand. Add it to a host's plugins instead.";
+
+const decimal = z.string().regex(/^[0-9]{1,10}$/, "expected a decimal number").transform(Number);
+
+/** The launch environment as a plugin reads it; output fields have plain names. */
+export const PluginEnvSchema = z
+  .object({
+    [PluginEnv.MAGIC_COOKIE]: z.literal(PLUGIN_MAGIC_COOKIE, { message: "not the Loom plugin magic cookie" }),
+    [PluginEnv.PROTOCOL_VERSIONS]: z
+      .string()
+      .regex(/^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9})*$/, "expected comma-separated versions, e.g. 1,2")
+      .transform((text) => text.split(",").map(Number))
+      .describe("The protocol versions the host speaks."),
+    [PluginEnv.NONCE]: z
+      .string()
+      .regex(/^[0-9A-Za-z_-]{16,128}$/, "expected 16 to 128 letters, digits, - or _")
+      .describe("The per-launch nonce to echo."),
+    [PluginEnv.CHANNEL]: z
+      .string()
+      .regex(/^fds:[0-9]{1,9},[0-9]{1,9}$/, "expected fds:<read>,<write>, e.g. fds:3,4")
+      .transform((text) => {
+        const [read, write] = text.slice("fds:".length).split(",").map(Number);
+        return { read: read!, write: write! };
+      })
+      .describe("The file descriptors of the protocol channel."),
+    [PluginEnv.MAX_FRAME_BYTES]: decimal
+      .pipe(z.number().int().min(MIN_MAX_FRAME_BYTES).max(MAX_U32))
+      .optional()
+      .describe("The largest frame length the host accepts."),
+  })
+  .transform((env) => ({
+    protocolVersions: env[PluginEnv.PROTOCOL_VERSIONS],
+    nonce: env[PluginEnv.NONCE],
+    channel: env[PluginEnv.CHANNEL],
+    maxFrameBytes: env[PluginEnv.MAX_FRAME_BYTES] ?? DEFAULT_MAX_FRAME_BYTES,
+  }));
+
+/** A plugin's launch settings, read from its environment. */
+export type PluginLaunch = z.output<typeof PluginEnvSchema>;
+
+/** The environment variables a host sets to launch a plugin (the inverse of PluginEnvSchema). */
+export function formatPluginEnv(launch: PluginLaunch): Record<string, string> {
+  return {
+    [PluginEnv.MAGIC_COOKIE]: PLUGIN_MAGIC_COOKIE,
+    [PluginEnv.PROTOCOL_VERSIONS]: launch.protocolVersions.join(","),
+    [PluginEnv.NONCE]: launch.nonce,
+    [PluginEnv.CHANNEL]: `fds:${launch.channel.read},${launch.channel.write}`,
+    [PluginEnv.MAX_FRAME_BYTES]: String(launch.maxFrameBytes),
+  };
+}
