@@ -19,7 +19,7 @@ export default tseslint.config(
     // The leaf package runs anywhere: no Node imports.
     // The SDK's contract must not need Node either: it is what third-party plugins build against.
     files: ["packages/protocol/src/**/*.ts", "packages/sdk/src/**/*.ts"],
-    ignores: ["**/*.test.ts", "packages/sdk/src/files/**"],
+    ignores: ["**/*.test.ts", "packages/sdk/src/files/**", "packages/sdk/src/serve/**"],
     rules: {
       "no-restricted-imports": [
         "error",
