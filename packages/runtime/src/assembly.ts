@@ -1,4 +1,4 @@
-import { ErrorCode, LoomError } from "@loom/protocol";
+import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import type { Lifecycle, Logger, ModuleContext, NamespaceDefinition } from "@loom/sdk";
 import { z } from "zod";
@@ -57,6 +57,12 @@ export function createAssembly(options: { registry: Registry; logger: Logger }):
       await fn();
       return true;
     } catch (error) {
+      // A config the module itself rejected (a subprocess plugin's CONFIG_INVALID) lists every problem.
+      if (isLoomError(error) && error.code === ErrorCode.CONFIG_INVALID && error.diagnostics.length > 0) {
+        const where = { module: loaded.module.id, plugin: loaded.module.plugin.name };
+        diagnostics.push(...error.diagnostics.map((d) => ({ ...where, ...d, path: d.path ?? loaded.path })));
+        return false;
+      }
       diagnostics.push({
         code: ErrorCode.MODULE_LIFECYCLE_FAILED,
         path: loaded.path,

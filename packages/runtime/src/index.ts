@@ -8,3 +8,29 @@ export { didYouMean } from "@loom/protocol";
 export { joinPath, joinPaths } from "./json-path.ts";
 export { zodDiagnostics } from "./zod-diagnostics.ts";
 export { PluginShapeSchema, parsePluginDefinition } from "./parse-plugin-definition.ts";
+export { createPluginPool } from "./subprocess/plugin-pool.ts";
+export type { PluginPool, PluginPoolContext, RemoteCallOptions, RemoteInstance } from "./subprocess/plugin-pool.ts";
+export { RemoteConfigSchema, createRemotePlugin, createRemoteProxy } from "./subprocess/create-remote-plugin.ts";
+export {
+  CircuitOptionsSchema,
+  OutputOptionsSchema,
+  RestartOptionsSchema,
+  SubprocessPluginOptionsSchema,
+  resolveSubprocessOptions,
+} from "./subprocess/subprocess-options.ts";
+export type { ResolvedSubprocessOptions, SubprocessPluginOptions } from "./subprocess/subprocess-options.ts";
+export { launchPluginProcess } from "./subprocess/launch-plugin-process.ts";
+export type { LaunchPluginOptions } from "./subprocess/launch-plugin-process.ts";
+export { PluginProcess } from "./subprocess/plugin-process.ts";
+export { PluginConnection } from "./subprocess/plugin-connection.ts";
+export type { CallOptions, ConnectionLimits, ConnectionOptions } from "./subprocess/plugin-connection.ts";
+export { PluginSupervisor } from "./subprocess/plugin-supervisor.ts";
+export type { SupervisorOptions } from "./subprocess/plugin-supervisor.ts";
+export { SUPERVISOR_TRANSITIONS } from "./subprocess/supervisor-state.ts";
+export type { SupervisorState } from "./subprocess/supervisor-state.ts";
+export type { PluginEvent, PluginEventListener, PluginProcessStats, PluginStats } from "./subprocess/plugin-stats.ts";
+export { LATENCY_BUCKETS_MS, LatencyHistogram } from "./subprocess/latency-histogram.ts";
+export type { LatencySummary } from "./subprocess/latency-histogram.ts";
+export { defaultLaunchTools, isNodeCommand, resolveLaunchCommand } from "./subprocess/resolve-launch-command.ts";
+export type { LaunchCommand, LaunchTools } from "./subprocess/resolve-launch-command.ts";
+export type { LifecycleStep } from "./subprocess/instance-state.ts";

@@ -1,0 +1,46 @@
+import { ErrorCode, LoomError } from "@loom/protocol";
+
+/** A method's arguments as a `call` frame carries them, and the AbortSignal found among them. */
+export interface WireArgs {
+  readonly args: unknown[];
+  readonly signal: AbortSignal | undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Prepares a namespace method's arguments for a subprocess plugin. An AbortSignal (an argument, or a
+ * field of an argument such as HttpCall's `signal`) cannot cross a process: it is taken out and
+ * becomes the call's cancellation. A function argument (a callback such as middleware's `next`)
+ * cannot either, and protocol v1 has no host callbacks, so it fails the call with a clear error.
+ */
+export function toWireArgs(args: readonly unknown[], what: string): WireArgs {
+  let signal: AbortSignal | undefined;
+  const out = args.map((arg, index) => {
+    if (typeof arg === "function") {
+      throw new LoomError(
+        ErrorCode.PLUGIN_CALL_FAILED,
+        `${what}: argument ${index} is a function, and protocol v1 cannot pass callbacks to a subprocess plugin; run this module bundled instead`,
+      );
+    }
+    if (arg instanceof AbortSignal) {
+      signal ??= arg;
+      return null;
+    }
+    if (!isPlainObject(arg)) return arg;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(arg)) {
+      const value = arg[key];
+      if (!(value instanceof AbortSignal)) continue;
+      signal ??= value;
+      copy ??= { ...arg };
+      delete copy[key];
+    }
+    return copy ?? arg;
+  });
+  return { args: out, signal };
+}
