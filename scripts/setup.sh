@@ -10,3 +10,5 @@ if [ "$have" != "$want" ]; then
   npm install --global --no-audit --no-fund "pnpm@$want" >&2
 fi
 pnpm install --frozen-lockfile --prefer-offline --reporter=silent >&2
+# The loom CLI as one plain-JavaScript file (tooling/composer/dist/loom.mjs): `pnpm loom` starts without tsx.
+node tooling/composer/scripts/bundle-cli.mjs >&2

@@ -36,8 +36,9 @@ const manifest = /[./]/.test(distribution) ? resolve(distribution) : join(here, 
 
 try {
   const dirs = folders.length > 0 ? folders : await findWorkspacePlugins(join(here, "../../.."), manifest);
+  // Loaded up front (not on first use, as a composed build does), so a broken plugin fails here with its stack.
   const plugins = await Promise.all(dirs.map(loadPluginFolder));
-  await main({ plugins }, argv);
+  await main({ loadPlugins: async () => plugins }, argv);
 } catch (error) {
   process.stderr.write(`error: ${isLoomError(error) ? error.message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(1);

@@ -7,6 +7,8 @@
  *   - gateway (respond handler; default config, then with the access log on) vs a bare node:http server
  *     answering the same body
  *   - gateway static plugin vs Caddy's file_server, serving the same 10 KB file
+ * and the composer on 50 generated plugins (bench-composer.ts). `pnpm bench http` or `pnpm bench composer`
+ * runs one of the two.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -15,6 +17,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchComposer, formatComposerBench } from "./bench-composer.ts";
 import { ensureTools } from "./ensure-tools.ts";
 import { runWrk } from "./run-wrk.ts";
 import type { WrkResult } from "./run-wrk.ts";
@@ -27,6 +30,9 @@ const SERVER_CPU = "0";
 const WRK_CPU = 1;
 const CONNECTIONS = 32;
 const json = process.argv.includes("--json");
+const only = process.argv.slice(2).find((arg) => arg === "http" || arg === "composer");
+const COMPOSER_ROUNDS = Number(process.env.BENCH_COMPOSER_ROUNDS ?? 15);
+const BUILD_ROUNDS = Number(process.env.BENCH_BUILD_ROUNDS ?? 3);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
@@ -87,7 +93,7 @@ async function measure(contenders: Contender[]): Promise<Map<string, WrkResult[]
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function main() {
+async function main(): Promise<object> {
   ensureTools(["wrk", "caddy"], log);
   mkdirSync(www);
   writeFileSync(join(www, "ten-kb.html"), "<!doctype html><title>x</title>" + "x".repeat(10 * 1024 - 31));
@@ -134,18 +140,22 @@ async function main() {
     [...fixed, ...files].map(([name, rounds]) => [name, Math.round(median(rounds.flat().map((r) => r.requestsPerSecond)))]),
   );
   const p99 = Object.fromEntries([...fixed, ...files].map(([name, rounds]) => [name, median(rounds.flat().map((r) => r.latencyP99Ms))]));
-  if (json) {
-    process.stdout.write(JSON.stringify({ node: process.version, seconds: SECONDS, rounds: ROUNDS, requestsPerSecond: medians, p99Ms: p99, ratios: rows }, null, 2) + "\n");
-  } else {
-    process.stdout.write("\nmedian requests/s (p99 latency)\n");
-    for (const [name, value] of Object.entries(medians)) process.stdout.write(`  ${name.padEnd(32)} ${String(value).padStart(7)}  (${p99[name]!.toFixed(2)} ms)\n`);
-    process.stdout.write("\nratios, median of per-round ratios (goal)\n");
-    for (const row of rows) process.stdout.write(`  ${row.name.padEnd(36)} ${row.ratio.toFixed(2)}×  (≥ ${row.goal}×) ${row.ratio >= row.goal ? "met" : "NOT met"}\n`);
-  }
+  if (json) return { node: process.version, seconds: SECONDS, rounds: ROUNDS, requestsPerSecond: medians, p99Ms: p99, ratios: rows };
+  process.stdout.write("\nmedian requests/s (p99 latency)\n");
+  for (const [name, value] of Object.entries(medians)) process.stdout.write(`  ${name.padEnd(32)} ${String(value).padStart(7)}  (${p99[name]!.toFixed(2)} ms)\n`);
+  process.stdout.write("\nratios, median of per-round ratios (goal)\n");
+  for (const row of rows) process.stdout.write(`  ${row.name.padEnd(36)} ${row.ratio.toFixed(2)}×  (≥ ${row.goal}×) ${row.ratio >= row.goal ? "met" : "NOT met"}\n`);
+  return {};
 }
 
 try {
-  await main();
+  const http = only === "composer" ? { node: process.version } : await main();
+  if (only !== "http") {
+    const repo = fileURLToPath(new URL("../../..", import.meta.url));
+    const composer = benchComposer({ repo, rounds: COMPOSER_ROUNDS, buildRounds: BUILD_ROUNDS, log });
+    if (!json) process.stdout.write(formatComposerBench(composer));
+    else process.stdout.write(JSON.stringify({ ...http, composer }, null, 2) + "\n");
+  } else if (json) process.stdout.write(JSON.stringify(http, null, 2) + "\n");
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

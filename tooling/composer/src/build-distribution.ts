@@ -3,18 +3,24 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
-import { ErrorCode, LoomError } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
 import { makeExecutable } from "./make-executable.ts";
+import { ELF_MACHINE } from "./read-elf-machine.ts";
+import type { NodePlatform } from "./read-elf-machine.ts";
 import { bundlingFailure } from "./probe-bundle.ts";
 import { writeSbom } from "./write-sbom.ts";
 import { composeEntry } from "./compose-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
 import { applyOverrides } from "./apply-overrides.ts";
+import { openBuildStamp } from "./build-stamp.ts";
 import { readManifest } from "./read-manifest.ts";
 import { resolveDistribution } from "./resolve-distribution.ts";
+import { resolveNodeRuntime } from "./resolve-node-runtime.ts";
+import type { NodeRuntimePlan } from "./resolve-node-runtime.ts";
 import type { ResolvedDistribution } from "./resolve-distribution.ts";
+import { NO_PROGRESS, progressStep } from "./build-progress.ts";
+import type { BuildProgress } from "./build-progress.ts";
 
 export interface BuildResult {
   distribution: string;
@@ -64,42 +70,85 @@ async function bundle(entry: string, outfile: string, root: string) {
   }
 }
 
+/** What the "node runtime" step shows: `v22.23.3 linux-arm64, cached`. */
+function describeRuntime(plan: NodeRuntimePlan): string {
+  const fetched = [plan.runtime, plan.blobRuntime].some((r) => r && !r.cached);
+  return `${plan.node} ${plan.platform}, ${fetched ? "downloaded" : "cached"}`;
+}
+
 export interface BuildOptions {
+  /** Where the build reports its steps (the CLI shows them on a terminal); default: nowhere. */
+  progress?: BuildProgress;
   outDir?: string;
   /** Extra plugins, as in xcaddy's --with: workspace names, folders or registry specs. */
   with?: string[];
   /** Plugin replacements by package name, as in xcaddy's --replace: name -> local folder. */
   replace?: Record<string, string>;
+  /** The npm registry for pinned Node runtimes and registry plugins; default: LOOM_REGISTRY, npm's, the public one. */
+  registry?: string;
 }
 
-/** Builds one distribution manifest into a bundle or a single executable (with the running Node). */
+/** Builds one distribution manifest into a bundle or a single executable (with the running Node, or a pinned one from the registry). */
 export async function buildDistribution(manifestFile: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const progress = options.progress ?? NO_PROGRESS;
+  const reading = progress.step("read manifest");
   const loaded = applyOverrides(await readManifest(resolve(manifestFile)), options);
+  reading.done();
   const root = findWorkspaceRoot(dirname(loaded.file), process.cwd());
-  const distribution: ResolvedDistribution = await resolveDistribution(loaded, await listWorkspacePackages(root));
-  const { target, node } = loaded.manifest;
-  if (node !== "current") {
-    throw new LoomError(ErrorCode.USAGE, `${loaded.file}: node "${node}": pinned Node runtimes are not supported by this composer yet; use "current"`);
+  const stamped = await openBuildStamp(loaded, root, options);
+  if (stamped.unchanged) {
+    progress.step("hash inputs").done("unchanged");
+    return stamped.unchanged;
   }
+  const resolving = progress.step("resolve plugins");
+  const distribution: ResolvedDistribution = await resolveDistribution(loaded, await listWorkspacePackages(root), { root, registry: options.registry });
+  resolving.done(`${distribution.plugins.length} plugin(s)`);
+  const { target } = loaded.manifest;
+  // A pinned runtime is a step of its own (a download the first time); "current" needs no work.
+  const runtime =
+    loaded.manifest.node === "current"
+      ? await resolveNodeRuntime(loaded)
+      : await progressStep(progress, "node runtime", () => resolveNodeRuntime(loaded, { registry: options.registry }), describeRuntime);
   const outDir = resolve(options.outDir ?? (loaded.manifest.output ? resolve(dirname(loaded.file), loaded.manifest.output) : join(root, "dist", loaded.name)));
   await mkdir(outDir, { recursive: true });
-  const { entry, entryDir, buildInfo: info, inputs } = await composeEntry(loaded, root, distribution);
+  const composing = progress.step("compose entry");
+  const { entry, entryDir, buildInfo: info, inputs } = await composeEntry(loaded, root, distribution, runtime.node);
+  composing.done();
   const bundleFile = target === "bundle" ? join(outDir, `${distribution.host.binName}.cjs`) : join(entryDir, `${distribution.host.binName}.cjs`);
 
-  // Same inputs (every bundled file, the manifest, the build-info, the target, this composer), same
-  // output: skip the bundle and executable steps when the last build of this output had them.
-  const inputsHash = await hashInputs(root, inputs, { info, target, output: outDir, composer: COMPOSER_VERSION });
+  const hashing = progress.step("hash inputs");
+  // Same inputs (every bundled file, the manifest, the build-info, the target, the Node runtime, this
+  // composer), same output: skip the bundle and executable steps when the last build of this output had them.
+  const node = { version: runtime.node, platform: runtime.platform, integrity: runtime.runtime?.integrity ?? "current", blob: runtime.blobRuntime?.integrity };
+  const inputsHash = await hashInputs(root, inputs, { info, target, node, output: outDir, composer: COMPOSER_VERSION });
   const stamp = join(entryDir, "inputs.json");
   const output = target === "executable" ? join(outDir, distribution.host.binName) : bundleFile;
   const sbom = `${output}.cdx.json`;
   const previous = await readStamp(stamp);
   if (previous?.inputsHash === inputsHash && previous.output === output && (await fileStamp(output)) === previous.outputStamp && existsSync(sbom)) {
-    return { distribution: distribution.name, cached: true, target, output, entry, sbom, bytes: (await stat(output)).size, buildInfo: info };
+    hashing.done("unchanged");
+    return stamped.record({ distribution: distribution.name, cached: true, target, output, entry, sbom, bytes: (await stat(output)).size, buildInfo: info }, inputs);
   }
+  hashing.done();
+  const bundling = progress.step("bundle");
   const final = await bundle(entry, bundleFile, root);
-  if (target === "executable") await makeExecutable({ bundle: bundleFile, output, workDir: entryDir, nodeBinary: process.execPath });
-  await writeSbom({ file: sbom, root, inputs: Object.keys(final.metafile!.inputs), application: { name: distribution.name, version: distribution.version } });
+  bundling.done();
+  if (target === "executable") {
+    const packing = progress.step("executable");
+    const platform = runtime.platform in ELF_MACHINE ? (runtime.platform as NodePlatform) : undefined;
+    await makeExecutable({ bundle: bundleFile, output, workDir: entryDir, nodeBinary: runtime.baseBinary, blobNodeBinary: runtime.blobBinary, platform });
+    packing.done();
+  }
+  const describing = progress.step("sbom");
+  await writeSbom({
+    file: sbom,
+    root,
+    inputs: Object.keys(final.metafile!.inputs),
+    application: { name: distribution.name, version: distribution.version },
+    runtime: runtime.runtime,
+  });
+  describing.done();
   await writeFile(stamp, JSON.stringify({ inputsHash, output, outputStamp: await fileStamp(output) }, null, 2));
   const bytes = (await stat(output)).size;
-  return { distribution: distribution.name, cached: false, target, output, entry, sbom, bytes, buildInfo: info };
+  return stamped.record({ distribution: distribution.name, cached: false, target, output, entry, sbom, bytes, buildInfo: info }, inputs);
 }

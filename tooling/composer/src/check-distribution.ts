@@ -8,15 +8,16 @@ import type { ResolvedDistribution } from "./resolve-distribution.ts";
 
 /**
  * Every compose-time check of a manifest (schema, plugins, SDK ranges, module IDs, bundle hazards),
- * without writing a bundle: the entry is generated and probed in memory.
+ * without writing a bundle: the entry is generated and probed in memory. Registry plugins are resolved,
+ * installed and locked as for a build, so the lock then holds the versions that were checked.
  */
 export async function checkDistribution(
   manifestFile: string,
-  options: { with?: string[]; replace?: Record<string, string> } = {},
+  options: { with?: string[]; replace?: Record<string, string>; registry?: string } = {},
 ): Promise<ResolvedDistribution> {
   const loaded = applyOverrides(await readManifest(resolve(manifestFile)), options);
   const root = findWorkspaceRoot(dirname(loaded.file), process.cwd());
-  const distribution = await resolveDistribution(loaded, await listWorkspacePackages(root));
+  const distribution = await resolveDistribution(loaded, await listWorkspacePackages(root), { root, registry: options.registry });
   await composeEntry(loaded, root, distribution);
   return distribution;
 }

@@ -1,8 +1,10 @@
-import { pathToFileURL } from "node:url";
+import { dirname } from "node:path";
 import { ErrorCode } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import semver from "semver";
+import { findWorkspaceRoot } from "./find-workspace.ts";
 import type { WorkspacePackage } from "./find-workspace.ts";
+import { readPluginExports } from "./read-plugin-exports.ts";
 import type { ResolvedPlugin } from "./resolve-distribution.ts";
 
 /**
@@ -13,6 +15,10 @@ export async function checkPlugins(plugins: ResolvedPlugin[], workspace: Map<str
   const problems: Diagnostic[] = [];
   const sdkVersion = workspace.get("@loom/sdk")?.pkg.version;
   const owners = new Map<string, string>();
+  const exports = await readPluginExports(
+    plugins.map((p) => p.entry),
+    findWorkspaceRoot(dirname(file), process.cwd()),
+  );
   for (const [index, plugin] of plugins.entries()) {
     const path = `plugins.${index}`;
     const range = plugin.sdkRange;
@@ -26,14 +32,17 @@ export async function checkPlugins(plugins: ResolvedPlugin[], workspace: Map<str
         hint: `build the plugin against @loom/sdk ^${sdkVersion}, or use subprocess placement once it lands`,
       });
     }
-    let ids: string[];
-    try {
-      const loaded = (await import(pathToFileURL(plugin.entry).href)) as { plugin?: { modules?: { id: string }[] } };
-      ids = (loaded.plugin?.modules ?? []).map((m) => m.id);
-    } catch (error) {
-      problems.push({ code: ErrorCode.MODULE_DEFINITION_INVALID, file, path, plugin: plugin.name, message: `cannot load ${plugin.entry}: ${(error as Error).message}` });
+    const loaded = exports[index]!;
+    if ("error" in loaded) {
+      problems.push({ code: ErrorCode.MODULE_DEFINITION_INVALID, file, path, plugin: plugin.name, message: `cannot load ${plugin.entry}: ${loaded.error}` });
       continue;
     }
+    if (loaded.plugin === undefined) {
+      // The generated entry reads this export (registration is explicit), so it must be there.
+      problems.push({ code: ErrorCode.MODULE_DEFINITION_INVALID, file, path, plugin: plugin.name, message: `${plugin.entry} has no \`plugin\` export`, hint: "export const plugin = definePlugin({ name, version, modules }) from the package's entry" });
+      continue;
+    }
+    const ids = ((loaded.plugin as { modules?: { id: string }[] }).modules ?? []).map((m) => m.id);
     for (const id of ids) {
       const owner = owners.get(id);
       if (owner) {

@@ -27,7 +27,12 @@ function gitCommit(root: string): string {
 
 /** sha256 over a plugin's own bundled files (path and bytes, in path order). */
 async function integrity(pluginDir: string, inputs: string[], root: string): Promise<string> {
-  const own = inputs.map((input) => resolve(root, input)).filter((file) => file.startsWith(pluginDir + sep) && !file.includes(`${sep}node_modules${sep}`)).sort();
+  // The plugin's own files: inside its folder but not in its dependencies (a registry plugin's folder is
+  // itself under node_modules, so only the part below the plugin folder counts).
+  const own = inputs
+    .map((input) => resolve(root, input))
+    .filter((file) => file.startsWith(pluginDir + sep) && !relative(pluginDir, file).split(sep).includes("node_modules"))
+    .sort();
   const hash = createHash("sha256");
   for (const file of own) hash.update(relative(pluginDir, file)).update("\0").update(await readFile(file)).update("\0");
   return `sha256-${hash.digest("base64")}`;
@@ -37,9 +42,10 @@ async function integrity(pluginDir: string, inputs: string[], root: string): Pro
  * Writes the generated entry and probes it: pass one finds every bundled file (and refuses bundle
  * hazards), then the entry is rewritten with build-info holding each plugin's integrity. The entry lives
  * under the workspace root, not the output folder: paths in the bundle are relative to the root, so the
- * bytes depend neither on where the output goes nor on where the clone is.
+ * bytes depend neither on where the output goes nor on where the clone is. `node` is the version the
+ * build-info records: the executable's Node (a pinned runtime's), by default the running one.
  */
-export async function composeEntry(loaded: LoadedManifest, root: string, distribution: ResolvedDistribution): Promise<ComposedEntry> {
+export async function composeEntry(loaded: LoadedManifest, root: string, distribution: ResolvedDistribution, node = process.version): Promise<ComposedEntry> {
   const entryDir = join(root, ".loom-cache", distribution.name);
   await mkdir(entryDir, { recursive: true });
   const entry = join(entryDir, "entry.ts");
@@ -48,7 +54,7 @@ export async function composeEntry(loaded: LoadedManifest, root: string, distrib
     version: distribution.version,
     commit: gitCommit(root),
     manifestSha256: loaded.sha256,
-    node: process.version,
+    node,
     ...(process.env.SOURCE_DATE_EPOCH ? { builtAt: new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString() } : {}),
     plugins: distribution.plugins.map((p) => ({ name: p.name, version: p.version, placement: p.placement, integrity: "" })),
   };

@@ -1,10 +1,11 @@
 import type { BuildOptions } from "esbuild";
+import { hostPackagesPlugin } from "./host-packages-plugin.ts";
 
 /**
  * The one esbuild configuration every distribution shares: a single CommonJS file for Node 20 (a Node
  * SEA main must be CommonJS), everything bundled, `module` preferred over `main` (some packages' `main`
  * is a UMD build with a dynamic require), no source maps or timestamps, so the same inputs give the
- * same bytes.
+ * same bytes. Registry plugins import `@loom/sdk` and `@loom/protocol` from the host (hostPackagesPlugin).
  */
 export function esbuildBase(workingDir: string): BuildOptions {
   return {
@@ -19,5 +20,6 @@ export function esbuildBase(workingDir: string): BuildOptions {
     sourcemap: false,
     charset: "utf8",
     logLevel: "silent",
+    plugins: [hostPackagesPlugin(workingDir)],
   };
 }

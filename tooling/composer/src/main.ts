@@ -5,5 +5,6 @@ import { runLoom } from "./run-loom.ts";
 const code = await runLoom(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  errIsTTY: process.stderr.isTTY === true,
 });
 process.exitCode = code;

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { resolve, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
 import type { Message, Metafile } from "esbuild";
 import { ErrorCode, LoomError } from "@loom/protocol";
@@ -62,7 +62,8 @@ export async function probeBundle(entry: string, root: string, plugins: readonly
     .filter((d): d is Diagnostic => d !== undefined);
   for (const [file, input] of Object.entries(metafile?.inputs ?? {})) {
     const plugin = owner(file);
-    if (!plugin || file.includes(`node_modules`)) continue;
+    // A plugin's own files only, not its dependencies' (a registry plugin itself lives in node_modules).
+    if (!plugin || relative(plugin.dir, resolve(root, file)).split(sep).includes("node_modules")) continue;
     const lines = (await readFile(resolve(root, file), "utf8")).split("\n");
     lines.forEach((text, index) => {
       const found = DYNAMIC_REQUIRE.exec(text);

@@ -4,15 +4,18 @@ import { basename } from "node:path";
 import { DistributionManifestSchema, ErrorCode, LoomError, parseJsonText } from "@loom/protocol";
 import type { DistributionManifest } from "@loom/protocol";
 
+/** The file names of manifests: `NAME.json`, `NAME.yaml`, `NAME.yml`, each also as `NAME.distribution.*`. */
+export const MANIFEST_SUFFIX = /(\.distribution)?\.(json|ya?ml)$/;
+
 export interface LoadedManifest {
   file: string;
-  /** The distribution's name: the file name without `.distribution.json` / `.json`. */
+  /** The distribution's name: the file name without its MANIFEST_SUFFIX (`.distribution.json`, `.yaml`, …). */
   name: string;
   manifest: DistributionManifest;
   sha256: string;
 }
 
-/** Reads a manifest: a syntax error names the line, a schema problem the key and the fix. */
+/** Reads a JSON or YAML manifest (by its extension): a syntax error names the line, a schema problem the key and the fix. */
 export async function readManifest(file: string): Promise<LoadedManifest> {
   let text: string;
   try {
@@ -21,7 +24,9 @@ export async function readManifest(file: string): Promise<LoadedManifest> {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw new LoomError(ErrorCode.CONFIG_UNREADABLE, `cannot read manifest ${file}: ${reason}`, { cause: error });
   }
-  const parsed = DistributionManifestSchema.safeParse(parseJsonText(text, file));
+  // The YAML parser is imported when a YAML manifest needs it: the bundled CLI then starts without it.
+  const data = /\.ya?ml$/.test(file) ? (await import("./parse-yaml-text.ts")).parseYamlText(text, file) : parseJsonText(text, file);
+  const parsed = DistributionManifestSchema.safeParse(data);
   if (!parsed.success) {
     throw LoomError.fromDiagnostics(
       ErrorCode.CONFIG_INVALID,
@@ -36,7 +41,7 @@ export async function readManifest(file: string): Promise<LoadedManifest> {
   }
   return {
     file,
-    name: basename(file).replace(/(\.distribution)?\.json$/, ""),
+    name: basename(file).replace(MANIFEST_SUFFIX, ""),
     manifest: parsed.data,
     sha256: createHash("sha256").update(text).digest("hex"),
   };

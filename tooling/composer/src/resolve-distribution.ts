@@ -4,9 +4,10 @@ import { didYouMean, ErrorCode, LoomError, resolvePluginRef } from "@loom/protoc
 import type { Diagnostic, Placement } from "@loom/protocol";
 import { checkPlugins } from "./check-plugins.ts";
 import { packageEntry } from "@loom/protocol";
-import { readPackageJson } from "./find-workspace.ts";
+import { findWorkspaceRoot, readPackageJson } from "./find-workspace.ts";
 import type { WorkspacePackage } from "./find-workspace.ts";
 import type { LoadedManifest } from "./read-manifest.ts";
+import { resolveRegistryPlugins } from "./resolve-registry-plugins.ts";
 
 export interface ResolvedPlugin {
   name: string;
@@ -26,11 +27,19 @@ export interface ResolvedDistribution {
   plugins: ResolvedPlugin[];
 }
 
+export interface ResolveOptions {
+  /** The workspace root (registry plugins install under its `.loom-cache/registry/`); default: found from the manifest. */
+  root?: string;
+  /** The npm registry of registry plugins (`--registry`); default: LOOM_REGISTRY, npm's, the public one. */
+  registry?: string;
+}
+
 /**
  * Finds the host and every plugin a manifest names; reports every problem together (unknown plugin with
- * a suggestion, a folder without package.json, a plugin listed twice) before anything is bundled.
+ * a suggestion, a folder without package.json, a plugin listed twice, a registry plugin that cannot be
+ * resolved) before anything is bundled. Registry plugins are locked and installed by resolveRegistryPlugins.
  */
-export async function resolveDistribution(loaded: LoadedManifest, workspace: Map<string, WorkspacePackage>): Promise<ResolvedDistribution> {
+export async function resolveDistribution(loaded: LoadedManifest, workspace: Map<string, WorkspacePackage>, options: ResolveOptions = {}): Promise<ResolvedDistribution> {
   const { file, manifest } = loaded;
   const problems: Diagnostic[] = [];
   const host = workspace.get(manifest.host);
@@ -42,15 +51,21 @@ export async function resolveDistribution(loaded: LoadedManifest, workspace: Map
   }
   const plugins: ResolvedPlugin[] = [];
   const pluginNames = [...workspace.values()].filter((p) => p.group === "plugins").map((p) => p.pkg.name);
-  for (const [index, raw] of manifest.plugins.entries()) {
-    const ref = resolvePluginRef(raw);
+  const refs = manifest.plugins.map(resolvePluginRef);
+  const requests = refs.flatMap((ref, index) => (ref.kind === "registry" ? [{ index, name: ref.name, range: ref.range }] : []));
+  const fromRegistry =
+    requests.length === 0
+      ? { dirs: new Map<string, string>(), problems: [] }
+      : await resolveRegistryPlugins({ file, requests, root: options.root ?? findWorkspaceRoot(dirname(file), process.cwd()), hostDir: host.dir, registry: options.registry });
+  problems.push(...fromRegistry.problems);
+  for (const [index, ref] of refs.entries()) {
     const path = `plugins.${index}`;
-    if (ref.kind === "registry") {
-      problems.push({ code: ErrorCode.MODULE_UNKNOWN, file, path, message: `${ref.name}@${ref.range}: registry plugins are not supported by this composer yet`, hint: "use a workspace plugin or a local folder" });
-      continue;
-    }
     let dir: string;
-    if (ref.kind === "folder") {
+    if (ref.kind === "registry") {
+      const installed = fromRegistry.dirs.get(ref.name);
+      if (!installed) continue;
+      dir = installed;
+    } else if (ref.kind === "folder") {
       dir = resolve(dirname(file), ref.path);
       if (!existsSync(join(dir, "package.json"))) {
         problems.push({ code: ErrorCode.MODULE_UNKNOWN, file, path, message: `plugin folder ${dir} has no package.json`, hint: "point at a plugin package folder" });

@@ -6,12 +6,16 @@ import { checkDistribution } from "./check-distribution.ts";
 import { findDistributions } from "./find-distributions.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
 import { listPlugins } from "./list-plugins.ts";
+import { NO_PROGRESS } from "./build-progress.ts";
+import { createProgressReporter } from "./progress-reporter.ts";
 
 const ArgsSchema = z.object({
   manifests: z.array(z.string()),
   all: z.boolean().default(false),
   out: z.string().optional(),
+  registry: z.string().min(1, "--registry takes a URL, e.g. http://127.0.0.1:4873/").optional(),
   json: z.boolean().default(false),
+  quiet: z.boolean().default(false),
   with: z.array(z.string()).default([]),
   replace: z
     .array(z.string().regex(/^[^=]+=.+$/, "--replace takes name=path"))
@@ -22,15 +26,21 @@ const ArgsSchema = z.object({
 const HELP = `loom: compose distributions of a Loom host.
 
 Usage:
-  loom build <manifest>... | --all [--out <dir>] [--with <plugin>]... [--replace <name>=<path>]... [--json]
-  loom check <manifest>... | --all [--with <plugin>]... [--replace <name>=<path>]... [--json]
+  loom build <manifest>... | --all [--out <dir>] [--with <plugin>]... [--replace <name>=<path>]... [--registry <url>] [--json]
+  loom check <manifest>... | --all [--with <plugin>]... [--replace <name>=<path>]... [--registry <url>] [--json]
   loom list [--json]          the workspace's plugins and the modules each provides
   loom help
+
+  --quiet, -q        build and check: only errors on stderr (no steps, no summary lines)
+  --registry <url>   the npm registry for registry plugins and pinned Node runtimes; default:
+                     $LOOM_REGISTRY, else npm's registry setting, else https://registry.npmjs.org/
 `;
 
 export interface LoomIo {
   out(text: string): void;
   err(text: string): void;
+  /** True when stderr is a terminal: build steps are then shown as they run, with their times. */
+  errIsTTY?: boolean;
 }
 
 function parse(command: string, rest: string[]) {
@@ -40,7 +50,9 @@ function parse(command: string, rest: string[]) {
       args: rest,
       options: {
         out: { type: "string" },
+        registry: { type: "string" },
         json: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
         all: { type: "boolean" },
         with: { type: "string", multiple: true },
         replace: { type: "string", multiple: true },
@@ -67,6 +79,7 @@ async function manifestsOf(command: string, args: z.output<typeof ArgsSchema>): 
 /** The loom CLI; resolves with the exit code. Errors become messages; a bug prints its stack. */
 export async function runLoom(argv: string[], io: LoomIo): Promise<number> {
   const [command, ...rest] = argv;
+  const reporter = createProgressReporter({ write: (text) => io.err(text), isTTY: io.errIsTTY === true });
   try {
     if (command === undefined || command === "help" || command === "--help") {
       io.out(HELP);
@@ -82,23 +95,26 @@ export async function runLoom(argv: string[], io: LoomIo): Promise<number> {
     if (command !== "build" && command !== "check") throw new LoomError(ErrorCode.USAGE, `unknown command "${command}"\n\n${HELP}`);
     const args = parse(command, rest);
     const overrides = { with: args.with, replace: args.replace };
+    const quiet = args.json || args.quiet;
+    const progress = quiet ? NO_PROGRESS : reporter;
     const results = [];
     for (const manifest of await manifestsOf(command, args)) {
       const started = performance.now();
       if (command === "check") {
-        const checked = await checkDistribution(manifest, overrides);
+        const checked = await checkDistribution(manifest, { ...overrides, ...(args.registry ? { registry: args.registry } : {}) });
         results.push({ manifest, distribution: checked.name, ok: true, plugins: checked.plugins.map((p) => p.name) });
-        if (!args.json) io.err(`ok ${manifest}: ${checked.plugins.length} plugin(s)\n`);
+        if (!quiet) io.err(`ok ${manifest}: ${checked.plugins.length} plugin(s)\n`);
         continue;
       }
-      const result = await buildDistribution(manifest, { ...overrides, ...(args.out ? { outDir: args.out } : {}) });
+      const result = await buildDistribution(manifest, { ...overrides, progress, ...(args.out ? { outDir: args.out } : {}), ...(args.registry ? { registry: args.registry } : {}) });
       results.push(result);
       const verb = result.cached ? "unchanged" : "built";
-      if (!args.json) io.err(`${verb} ${result.distribution} -> ${result.output} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)\n`);
+      if (!quiet) reporter.summary(verb, `${result.distribution} -> ${result.output} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)`);
     }
     if (args.json) io.out(JSON.stringify(results, null, 2) + "\n");
     return 0;
   } catch (error) {
+    reporter.fail();
     if (isLoomError(error)) {
       io.err(`error: ${error.message}\n`);
       return error.code === ErrorCode.USAGE ? 2 : 1;

@@ -4,12 +4,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 interface SbomComponent {
-  type: "library";
+  type: "library" | "platform";
   "bom-ref": string;
   name: string;
   version: string;
   purl: string;
-  hashes: { alg: "SHA-256"; content: string }[];
+  hashes: { alg: "SHA-256" | "SHA-512" | "SHA-1"; content: string }[];
 }
 
 /** The package folder a bundled file belongs to: the last node_modules/<name> in its path, or the nearest package.json. */
@@ -30,16 +30,27 @@ function packageDirOf(file: string, root: string): string | undefined {
 
 const purlOf = (name: string, version: string) => `pkg:npm/${name.replace(/^@/, "%40")}@${version}`;
 
+/** A Node runtime package as a CycloneDX "platform" (a runtime that executes the application), hashed by its tarball's integrity. */
+function runtimeComponent(runtime: { name: string; version: string; integrity: string }): SbomComponent {
+  const [alg, digest = ""] = runtime.integrity.split("-", 2);
+  const purl = purlOf(runtime.name, runtime.version);
+  const content = Buffer.from(digest, "base64").toString("hex");
+  return { type: "platform", "bom-ref": purl, name: runtime.name, version: runtime.version, purl, hashes: [{ alg: alg === "sha1" ? "SHA-1" : "SHA-512", content }] };
+}
+
 /**
  * Writes a CycloneDX 1.5 SBOM listing every package with a file in the bundle: name, version, purl and
  * a SHA-256 over the package's bundled files (path and bytes, in path order). Deterministic: no serial
- * number, and a timestamp only with SOURCE_DATE_EPOCH.
+ * number, and a timestamp only with SOURCE_DATE_EPOCH. A pinned Node runtime the executable copies is
+ * listed too, as a "platform" component.
  */
 export async function writeSbom(options: {
   file: string;
   root: string;
   inputs: string[];
   application: { name: string; version: string };
+  /** The Node runtime package of an executable with a pinned runtime. */
+  runtime?: { name: string; version: string; integrity: string } | undefined;
 }): Promise<number> {
   const byPackage = new Map<string, string[]>();
   for (const input of options.inputs) {
@@ -57,6 +68,7 @@ export async function writeSbom(options: {
     const purl = purlOf(name, version);
     components.push({ type: "library", "bom-ref": purl, name, version, purl, hashes: [{ alg: "SHA-256", content: hash.digest("hex") }] });
   }
+  if (options.runtime) components.push(runtimeComponent(options.runtime));
   components.sort((a, b) => a.purl.localeCompare(b.purl));
   const epoch = process.env.SOURCE_DATE_EPOCH;
   const sbom = {

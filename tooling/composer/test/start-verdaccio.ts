@@ -78,14 +78,15 @@ export async function startVerdaccio(): Promise<Verdaccio> {
   });
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  let stopping: Promise<void> | undefined;
+  // Idempotent: a second call waits for the same exit (after SIGTERM, exitCode stays null until it exits).
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+      rmSync(dir, { recursive: true, force: true });
+    })());
   try {
     await waitForPing(url, child, () => output);
     const user = await fetch(`${url}-/user/org.couchdb.user:loom`, {

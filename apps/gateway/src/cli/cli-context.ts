@@ -2,7 +2,11 @@ import type { PluginDefinition } from "@loom/sdk";
 
 /** What the build passes to the CLI: the compiled-in plugins and what the build knows of itself. */
 export interface GatewayBuild {
-  plugins: readonly PluginDefinition[];
+  /**
+   * Loads the compiled-in plugins. A composed build imports a plugin's code only when this is called
+   * (`import()`), so commands that need no plugin (`version`, `build-info`) start without evaluating any.
+   */
+  loadPlugins(): Promise<readonly PluginDefinition[]>;
   /** Free-form build-info embedded by the composer; absent when running from sources. */
   buildInfo?: Record<string, unknown>;
 }
@@ -14,6 +18,10 @@ export interface CliIo {
   color: boolean;
 }
 
+/**
+ * A command as `help` lists it. A command file stays light (no zod, pino, runtime or plugins): `run`
+ * imports the command's code on first use, so `gateway version` evaluates only what it needs.
+ */
 export interface CliCommand {
   name: string;
   summary: string;

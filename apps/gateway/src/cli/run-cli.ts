@@ -1,4 +1,4 @@
-import { isLoomError } from "@loom/protocol";
+import { isLoomError } from "@loom/protocol/errors";
 import type { CliCommand, CliIo, GatewayBuild } from "./cli-context.ts";
 import { buildInfoCommand } from "./build-info/build-info-command.ts";
 import { listModulesCommand } from "./list-modules/list-modules-command.ts";

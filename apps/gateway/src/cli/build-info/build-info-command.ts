@@ -1,17 +1,20 @@
-import { z } from "zod";
 import type { CliCommand } from "../cli-context.ts";
-import { parseCliArgs } from "../parse-cli-args.ts";
+import { parseCliFlags } from "../parse-cli-args.ts";
 
-const ArgsSchema = z.object({ json: z.boolean().default(false) });
-
-/** `gateway build-info [--json]`: what a composed build knows about itself (distribution, commit, plugins). */
+/**
+ * `gateway build-info [--json]`: what a composed build knows about itself (distribution, commit,
+ * plugins). A composed build answers from its embedded build-info without loading any plugin.
+ */
 export const buildInfoCommand: CliCommand = {
   name: "build-info",
   summary: "Print the build-info a composed build embeds.",
   usage: "gateway build-info [--json]",
   async run(args, build, io) {
-    const { json } = parseCliArgs("build-info", args, { json: { type: "boolean" } }, ArgsSchema);
-    const info = build.buildInfo ?? { distribution: "(from sources)", plugins: build.plugins.map((p) => ({ name: p.name, version: p.version, placement: "bundled", integrity: "" })) };
+    const { json = false } = parseCliFlags("build-info", args, { json: { type: "boolean" } });
+    const info = build.buildInfo ?? {
+      distribution: "(from sources)",
+      plugins: (await build.loadPlugins()).map((p) => ({ name: p.name, version: p.version, placement: "bundled", integrity: "" })),
+    };
     if (json) {
       io.out(JSON.stringify(info, null, 2) + "\n");
       return 0;

@@ -1,44 +1,9 @@
-import { z } from "zod";
-import { readConfig } from "../../config/read-config.ts";
-import { createGatewayRegistry } from "../../create-gateway-registry.ts";
-import { createRootLogger } from "../../create-root-logger.ts";
-import { createGateway } from "../../server/create-gateway.ts";
 import type { CliCommand } from "../cli-context.ts";
-import { parseCliArgs } from "../parse-cli-args.ts";
-
-const ArgsSchema = z.object({ config: z.string({ error: "is required: the gateway config file" }) });
 
 /** `gateway run --config F`: serve until SIGTERM or SIGINT, then shut down gracefully. */
 export const runCommand: CliCommand = {
   name: "run",
   summary: "Serve with a config until SIGTERM/SIGINT.",
   usage: "gateway run --config <file>",
-  async run(args, build, io) {
-    const { config: file } = parseCliArgs("run", args, { config: { type: "string" } }, ArgsSchema);
-    const loaded = await readConfig(file);
-    const { logger, flush } = createRootLogger(loaded.config.logging.level);
-    const gateway = createGateway({ registry: createGatewayRegistry(build.plugins), logger });
-    try {
-      await gateway.load(loaded);
-    } catch (error) {
-      await gateway.shutdown();
-      flush();
-      throw error;
-    }
-    io.err(`gateway listening on ${gateway.url}${gateway.adminUrl ? ` (admin API on ${gateway.adminUrl})` : ""}\n`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-      process.once("SIGINT", () => resolve("SIGINT"));
-    });
-    logger.info({ signal }, "shutting down");
-    const forced = () => {
-      logger.warn("second signal: exiting now");
-      flush();
-      process.exit(1);
-    };
-    process.once("SIGTERM", forced).once("SIGINT", forced);
-    await gateway.shutdown();
-    flush();
-    return 0;
-  },
+  run: async (args, build, io) => (await import("./run-gateway.ts")).runGateway(args, build, io),
 };

@@ -1,22 +1,9 @@
-import { writeFile } from "node:fs/promises";
-import { z } from "zod";
-import { buildConfigJsonSchema } from "../../config/build-config-json-schema.ts";
-import { createGatewayRegistry } from "../../create-gateway-registry.ts";
 import type { CliCommand } from "../cli-context.ts";
-import { parseCliArgs } from "../parse-cli-args.ts";
 
-const ArgsSchema = z.object({ out: z.string().optional() });
-
-/** `gateway schema [--out F]`: the config's JSON Schema, with the config of every module in this build. */
+/** `gateway schema [--out F]`: the config's JSON Schema (for editors), with every module's config. */
 export const schemaCommand: CliCommand = {
   name: "schema",
   summary: "Print the config's JSON Schema (for editors), including every module's config.",
   usage: "gateway schema [--out <file>]",
-  async run(args, build, io) {
-    const { out } = parseCliArgs("schema", args, { out: { type: "string" } }, ArgsSchema);
-    const text = JSON.stringify(buildConfigJsonSchema(createGatewayRegistry(build.plugins)), null, 2) + "\n";
-    if (out) await writeFile(out, text);
-    else io.out(text);
-    return 0;
-  },
+  run: async (args, build, io) => (await import("./print-schema.ts")).printSchema(args, build, io),
 };

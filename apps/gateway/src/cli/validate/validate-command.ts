@@ -1,37 +1,9 @@
-import { formatDiagnostic, isLoomError } from "@loom/protocol";
-import pino from "pino";
-import { z } from "zod";
-import { readConfig } from "../../config/read-config.ts";
-import { createGatewayRegistry } from "../../create-gateway-registry.ts";
-import { createGateway } from "../../server/create-gateway.ts";
 import type { CliCommand } from "../cli-context.ts";
-import { parseCliArgs } from "../parse-cli-args.ts";
 
-const ArgsSchema = z.object({ config: z.string({ error: "is required: the gateway config file" }), json: z.boolean().default(false) });
-
-/**
- * `gateway validate --config F`: decodes the config and provisions and validates every module (nothing
- * listens, nothing starts); prints every problem at once and exits 1 when there is any.
- */
+/** `gateway validate --config F`: every problem of a config at once (nothing listens, nothing starts). */
 export const validateCommand: CliCommand = {
   name: "validate",
   summary: "Check a config: every problem at once, exit 1 if any.",
   usage: "gateway validate --config <file> [--json]",
-  async run(args, build, io) {
-    const { config: file, json } = parseCliArgs("validate", args, { config: { type: "string" }, json: { type: "boolean" } }, ArgsSchema);
-    try {
-      const loaded = await readConfig(file);
-      const logger = pino({ level: "silent" });
-      await createGateway({ registry: createGatewayRegistry(build.plugins), logger }).check(loaded);
-    } catch (error) {
-      if (!isLoomError(error)) throw error;
-      const diagnostics = error.diagnostics.length > 0 ? error.diagnostics : [{ code: error.code, message: error.message }];
-      if (json) io.out(JSON.stringify({ valid: false, problems: diagnostics }, null, 2) + "\n");
-      else io.err(`${file}: ${diagnostics.length} problem${diagnostics.length > 1 ? "s" : ""}\n${diagnostics.map((d) => `  - ${formatDiagnostic(d).replace(/\n/g, "\n    ")}`).join("\n")}\n`);
-      return 1;
-    }
-    if (json) io.out(JSON.stringify({ valid: true, problems: [] }, null, 2) + "\n");
-    else io.out(`${file}: valid\n`);
-    return 0;
-  },
+  run: async (args, build, io) => (await import("./validate-config.ts")).validateConfig(args, build, io),
 };
