@@ -35,7 +35,7 @@ export function createAdminHandler(options: { gateway: Gateway; logger: Logger }
     const path = (req.url ?? "/").split("?")[0];
     try {
       if (path === "/config" && req.method === "GET") return send(res, 200, gateway.currentConfig() ?? null);
-      if (path === "/plugins" && req.method === "GET") return send(res, 200, pluginReport(gateway.registry));
+      if (path === "/plugins" && req.method === "GET") return send(res, 200, pluginReport(gateway.registry, gateway.subprocessStats()));
       if (path === "/load" && req.method === "POST") {
         let raw: unknown;
         try {

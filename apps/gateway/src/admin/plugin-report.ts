@@ -1,19 +1,32 @@
-import type { Registry } from "@loom/runtime";
+import type { PluginStats, Registry } from "@loom/runtime";
 
 /** What `GET /plugins` and `list-modules` show about one plugin. */
 export interface PluginReport {
   name: string;
   version: string;
-  placement: "bundled";
+  placement: "bundled" | "subprocess";
   modules: string[];
+  /** Subprocess plugins only: their processes and calls, from the pool's stats. */
+  pids?: number[];
+  state?: string;
+  restarts?: number;
+  calls?: number;
+  errors?: number;
+  latencyMs?: { p50: number; p99: number };
 }
 
-/** Every plugin in the build with the modules it provides. */
-export function pluginReport(registry: Registry): PluginReport[] {
-  return registry.plugins().map((plugin) => ({
-    name: plugin.name,
-    version: plugin.version,
-    placement: "bundled",
-    modules: plugin.modules.map((m) => m.id).sort(),
-  }));
+/** Every plugin in the registry with the modules it provides; a subprocess plugin also with its stats. */
+export function pluginReport(registry: Registry, subprocess: readonly PluginStats[] = []): PluginReport[] {
+  return registry.plugins().map((plugin) => {
+    const report: PluginReport = {
+      name: plugin.name,
+      version: plugin.version,
+      placement: "bundled",
+      modules: plugin.modules.map((m) => m.id).sort(),
+    };
+    const stats = subprocess.find((s) => s.plugin === plugin.name);
+    if (!stats) return report;
+    const { pids, state, restarts, calls, errors, latencyMs } = stats;
+    return { ...report, placement: "subprocess", pids, state, restarts, calls, errors, latencyMs: { p50: latencyMs.p50, p99: latencyMs.p99 } };
+  });
 }

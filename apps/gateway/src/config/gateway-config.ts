@@ -44,6 +44,17 @@ export const GatewayConfigSchema = z
       })
       .prefault({})
       .describe("Logging."),
+    plugins: z
+      .strictObject({
+        dirs: z
+          .array(z.string().min(1))
+          .default(["./plugins.d"])
+          .describe(
+            "Folders holding out-of-tree plugins, one sub-folder with a plugin.json each; relative to the config file's folder. A module the config names that no bundled plugin provides is looked up here. A missing folder holds no plugins.",
+          ),
+      })
+      .prefault({})
+      .describe("Out-of-tree (subprocess) plugins; `--plugin-dir DIR` on run and validate adds folders."),
     routes: z.array(RouteSchema).default([]).describe("Routes, tried in order; a request no route takes gets 404."),
   })
   .describe("Loom gateway config.");

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import { zodDiagnostics } from "@loom/runtime";
 import { GatewayConfigSchema } from "./gateway-config.ts";
@@ -9,12 +10,14 @@ import { parseJsonText } from "@loom/protocol";
 export interface LoadedConfig {
   raw: unknown;
   config: GatewayConfig;
+  /** The config file's folder, against which relative `plugins.dirs` resolve; absent for a config sent over the admin API. */
+  dir?: string;
 }
 
 /** Decodes a config value; every schema problem is reported at once with its JSON path. */
 export function parseGatewayConfig(raw: unknown, file?: string): LoadedConfig {
   const parsed = GatewayConfigSchema.safeParse(raw);
-  if (parsed.success) return { raw, config: parsed.data };
+  if (parsed.success) return { raw, config: parsed.data, ...(file ? { dir: dirname(resolve(file)) } : {}) };
   const diagnostics = zodDiagnostics(parsed.error, "", file ? { file } : {});
   const count = diagnostics.length;
   throw LoomError.fromDiagnostics(

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { Server } from "node:http";
-import { createModuleHost, joinPaths } from "@loom/runtime";
-import type { Registry } from "@loom/runtime";
+import { resolve } from "node:path";
+import { createModuleHost, createPluginLoader, joinPaths } from "@loom/runtime";
+import type { PluginStats, Registry } from "@loom/runtime";
 import type { Logger } from "pino";
 import { createAdminHandler } from "../admin/create-admin-handler.ts";
 import { formatAddress } from "../config/listen-address.ts";
@@ -34,15 +35,51 @@ export interface Gateway extends AsyncDisposable {
   currentConfig(): unknown;
   readonly url: string | undefined;
   readonly adminUrl: string | undefined;
+  /** The bundled plugins plus the out-of-tree plugins the current config uses. */
   readonly registry: Registry;
+  /** Stats of the running out-of-tree (subprocess) plugins. */
+  subprocessStats(): PluginStats[];
   /** Stops accepting, drains in-flight requests up to the configured deadline, stops every module. */
   shutdown(): Promise<void>;
 }
 
 const sameAddress = (a: ListenAddress, b: ListenAddress) => a.host === b.host && a.port === b.port;
 
-export function createGateway(options: { registry: Registry; logger: Logger }): Gateway {
-  const { registry, logger } = options;
+export interface GatewayOptions {
+  /** The bundled plugins. */
+  registry: Registry;
+  logger: Logger;
+  /** Out-of-tree plugin folders from the command line (`--plugin-dir`), searched before the config's `plugins.dirs`. */
+  pluginDirs?: readonly string[];
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { logger } = options;
+  const plugins = createPluginLoader({ registry: options.registry, logger });
+  const registry = plugins.registry;
+  /** The last config file's folder: a config sent over the admin API resolves its plugin dirs there too. */
+  let configDir = process.cwd();
+  const pluginDirsOf = (loaded: LoadedConfig): string[] => {
+    configDir = loaded.dir ?? configDir;
+    return [...(options.pluginDirs ?? []).map((dir) => resolve(dir)), ...loaded.config.plugins.dirs.map((dir) => resolve(configDir, dir))];
+  };
+  /** Runs `task` with the config's out-of-tree plugins started; keeps them only when it succeeds and `commit`. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const withPlugins = (loaded: LoadedConfig, commit: boolean, task: () => Promise<void>): Promise<void> => {
+    const run = queue.then(() => preparedRun(loaded, commit, task));
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const preparedRun = async (loaded: LoadedConfig, commit: boolean, task: () => Promise<void>): Promise<void> => {
+    try {
+      await plugins.prepare(loaded.raw, pluginDirsOf(loaded));
+      await task();
+    } catch (error) {
+      await plugins.rollback();
+      throw error;
+    }
+    await (commit ? plugins.commit() : plugins.rollback());
+  };
   let main: Bound | undefined;
   let admin: Bound | undefined;
   let active: GatewayApp | undefined;
@@ -98,8 +135,9 @@ export function createGateway(options: { registry: Registry; logger: Logger }): 
       return admin?.url;
     },
     currentConfig: () => active?.raw,
-    load: (loaded) => host.load(loaded).then(() => undefined),
-    check: (loaded) => host.check(loaded),
+    subprocessStats: () => plugins.stats(),
+    load: (loaded) => withPlugins(loaded, true, () => host.load(loaded).then(() => undefined)),
+    check: (loaded) => withPlugins(loaded, false, () => host.check(loaded)),
     reload: (raw) => gateway.load(parseGatewayConfig(raw)),
     async shutdown() {
       const graceMs = active?.config.shutdownTimeoutMs ?? 0;
@@ -109,6 +147,7 @@ export function createGateway(options: { registry: Registry; logger: Logger }): 
       admin = undefined;
       await Promise.all(closing.map((b) => closeServer(b.server, graceMs, app ? app.idle() : Promise.resolve())));
       await host.stop();
+      await plugins.stop();
       logger.info("gateway stopped");
     },
     [Symbol.asyncDispose]: () => gateway.shutdown(),

@@ -4,6 +4,6 @@ import type { CliCommand } from "../cli-context.ts";
 export const runCommand: CliCommand = {
   name: "run",
   summary: "Serve with a config until SIGTERM/SIGINT.",
-  usage: "gateway run --config <file>",
+  usage: "gateway run --config <file> [--plugin-dir <dir>]...",
   run: async (args, build, io) => (await import("./run-gateway.ts")).runGateway(args, build, io),
 };

@@ -6,14 +6,22 @@ import { createGateway } from "../../server/create-gateway.ts";
 import type { CliCommand } from "../cli-context.ts";
 import { parseCliArgs } from "../parse-cli-args.ts";
 
-const ArgsSchema = z.object({ config: z.string({ error: "is required: the gateway config file" }) });
+const ArgsSchema = z.object({
+  config: z.string({ error: "is required: the gateway config file" }),
+  "plugin-dir": z.array(z.string()).default([]),
+});
 
 /** The code of `gateway run --config F`: serve until SIGTERM or SIGINT, then shut down gracefully. */
 export const runGateway: CliCommand["run"] = async (args, build, io) => {
-  const { config: file } = parseCliArgs("run", args, { config: { type: "string" } }, ArgsSchema);
+  const { config: file, "plugin-dir": pluginDirs } = parseCliArgs(
+    "run",
+    args,
+    { config: { type: "string" }, "plugin-dir": { type: "string", multiple: true } },
+    ArgsSchema,
+  );
   const loaded = await readConfig(file);
   const { logger, flush } = createRootLogger(loaded.config.logging.level);
-  const gateway = createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger });
+  const gateway = createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger, pluginDirs });
   try {
     await gateway.load(loaded);
   } catch (error) {

@@ -7,18 +7,23 @@ import { createGateway } from "../../server/create-gateway.ts";
 import type { CliCommand } from "../cli-context.ts";
 import { parseCliArgs } from "../parse-cli-args.ts";
 
-const ArgsSchema = z.object({ config: z.string({ error: "is required: the gateway config file" }), json: z.boolean().default(false) });
+const ArgsSchema = z.object({
+  config: z.string({ error: "is required: the gateway config file" }),
+  json: z.boolean().default(false),
+  "plugin-dir": z.array(z.string()).default([]),
+});
 
 /**
  * The code of `gateway validate --config F`: decodes the config and provisions and validates every module
  * (nothing listens, nothing starts); prints every problem at once and exits 1 when there is any.
  */
 export const validateConfig: CliCommand["run"] = async (args, build, io) => {
-  const { config: file, json } = parseCliArgs("validate", args, { config: { type: "string" }, json: { type: "boolean" } }, ArgsSchema);
+  const flags = { config: { type: "string" }, json: { type: "boolean" }, "plugin-dir": { type: "string", multiple: true } } as const;
+  const { config: file, json, "plugin-dir": pluginDirs } = parseCliArgs("validate", args, flags, ArgsSchema);
   try {
     const loaded = await readConfig(file);
     const logger = pino({ level: "silent" });
-    await createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger }).check(loaded);
+    await createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger, pluginDirs }).check(loaded);
   } catch (error) {
     if (!isLoomError(error)) throw error;
     const diagnostics = error.diagnostics.length > 0 ? error.diagnostics : [{ code: error.code, message: error.message }];

@@ -1,0 +1,56 @@
+import { ErrorCode, LoomError } from "@loom/protocol";
+import type { Diagnostic } from "@loom/protocol";
+import { z } from "zod";
+import { SubprocessPluginOptionsSchema } from "../subprocess/subprocess-options.ts";
+import { zodDiagnostics } from "../zod-diagnostics.ts";
+
+/** The name of the file that describes one out-of-tree plugin in its folder. */
+export const PLUGIN_MANIFEST_FILE = "plugin.json";
+
+/** `sha256-` then the base64 of the file's SHA-256 digest: the Subresource Integrity format (`openssl dgst -sha256 -binary F | base64`). */
+const SHA256_SRI = /^sha256-[A-Za-z0-9+/]{43}=$/;
+
+/** The subprocess settings a plugin.json may set: everything but what the loader fills in itself. */
+export const ManifestSubprocessSchema = SubprocessPluginOptionsSchema.omit({ name: true, command: true, args: true, cwd: true }).describe(
+  "How the host runs the plugin's processes: timeouts, concurrency, pool size (processes), memory (memoryLimitMb).",
+);
+
+/** `plugin.json`: what the host needs to start an out-of-tree plugin and to trust its files. */
+export const PluginManifestSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("JSON Schema for editors; ignored by the host."),
+    name: z.string().min(1).describe("The plugin's name; its handshake's name is used in logs once it runs."),
+    version: z.string().min(1).describe("The plugin's version."),
+    command: z
+      .string()
+      .min(1)
+      .describe('The program to start. A value with a "/" is a path relative to the plugin folder (e.g. "./bin/plugin"); a bare name (e.g. "python3") is looked up in PATH.'),
+    args: z
+      .array(z.string())
+      .default([])
+      .describe('Arguments after the command. One starting with "./" or "../" is a path relative to the plugin folder.'),
+    protocolVersions: z.array(z.number().int().min(1)).min(1).describe("The subprocess protocol versions the plugin speaks (docs/protocol.md), e.g. [1]."),
+    modules: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe("The module IDs the plugin provides; its handshake must announce exactly these."),
+    files: z
+      .record(z.string().min(1), z.string().regex(SHA256_SRI, 'expected "sha256-" followed by the base64 SHA-256 digest (44 characters)'))
+      .refine((files) => Object.keys(files).length > 0, "list at least the plugin's entry file")
+      .describe('Every file the plugin runs, relative to the plugin folder, to its SHA-256 as "sha256-<base64>". A mismatch refuses the plugin.'),
+    subprocess: ManifestSubprocessSchema.optional(),
+  })
+  .describe("An out-of-tree plugin: how to start it, what it provides, and the hashes of its files.");
+
+export type PluginManifest = z.output<typeof PluginManifestSchema>;
+
+/** Guards a parsed plugin.json value; throws CONFIG_INVALID with one diagnostic per problem (file + field + fix). */
+export function parsePluginManifest(value: unknown, file: string): PluginManifest {
+  const parsed = PluginManifestSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const diagnostics: Diagnostic[] = zodDiagnostics(parsed.error, "", { file }).map((d) => ({
+    ...d,
+    hint: d.hint ?? `fix ${d.path || "the value"} in ${file}; see PluginManifestSchema in @loom/runtime`,
+  }));
+  throw LoomError.fromDiagnostics(ErrorCode.CONFIG_INVALID, `${file} is not a valid plugin manifest:`, diagnostics);
+}
