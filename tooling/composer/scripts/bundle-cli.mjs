@@ -26,7 +26,8 @@ const EXTERNAL = ["esbuild", "postject"];
 /**
  * `import { build } from "esbuild"` made lazy: loading esbuild's API costs ~90 ms, which an unchanged
  * rebuild (answered from the build stamp, no bundling) should not pay. Its asynchronous functions are
- * forwarded to the real package, imported on the first call; importing anything else fails the bundle.
+ * forwarded to the real package, required on the first call (require: Node would otherwise scan the
+ * CommonJS file for its export names); importing anything else fails the bundle.
  */
 const lazyEsbuild = {
   name: "lazy-esbuild",
@@ -36,7 +37,7 @@ const lazyEsbuild = {
       resolveDir: composer,
       pluginData: "real",
       contents: ["build", "context", "transform", "formatMessages", "analyzeMetafile"]
-        .map((name) => `export const ${name} = async (...args) => (await import("esbuild")).${name}(...args);`)
+        .map((name) => `export const ${name} = async (...args) => require("esbuild").${name}(...args);`)
         .join("\n"),
     }));
   },

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { esbuildBase } from "./esbuild-base.ts";
 import { makeExecutable } from "./make-executable.ts";
@@ -13,7 +14,7 @@ import { composeEntry } from "./compose-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
 import { applyOverrides } from "./apply-overrides.ts";
-import { openBuildStamp } from "./build-stamp.ts";
+import { composerFiles, openBuildStamp } from "./build-stamp.ts";
 import { readManifest } from "./read-manifest.ts";
 import { resolveDistribution } from "./resolve-distribution.ts";
 import { resolveNodeRuntime } from "./resolve-node-runtime.ts";
@@ -35,7 +36,16 @@ export interface BuildResult {
   buildInfo: BuildInfo;
 }
 
-const COMPOSER_VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
+/**
+ * The running composer's own code, hashed: a change to the composer (new esbuild options, say) must
+ * rebuild, even when its version number stays the same.
+ */
+const COMPOSER_FINGERPRINT = (() => {
+  const hash = createHash("sha256").update(readFileSync(new URL("../package.json", import.meta.url)));
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const file of composerFiles()) hash.update(relative(here, file)).update("\0").update(readFileSync(file)).update("\0");
+  return hash.digest("hex");
+})();
 
 /** Size and modification time of an output: enough to tell that it is still the file loom wrote. */
 async function fileStamp(file: string): Promise<string | undefined> {
@@ -58,7 +68,10 @@ async function readStamp(file: string): Promise<{ inputsHash: string; output: st
 /** One hash over every bundled file's path and bytes plus the given settings. */
 async function hashInputs(root: string, inputs: string[], settings: unknown): Promise<string> {
   const hash = createHash("sha256").update(JSON.stringify(settings));
-  for (const input of [...inputs].sort()) hash.update(input).update("\0").update(await readFile(resolve(root, input))).update("\0");
+  const sorted = [...inputs].sort();
+  // Read together, hashed in order: one await per file cost ~50 ms for a few hundred files.
+  const contents = await Promise.all(sorted.map((input) => readFile(resolve(root, input))));
+  for (const [i, input] of sorted.entries()) hash.update(input).update("\0").update(contents[i]!).update("\0");
   return hash.digest("hex");
 }
 
@@ -120,7 +133,7 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   // Same inputs (every bundled file, the manifest, the build-info, the target, the Node runtime, this
   // composer), same output: skip the bundle and executable steps when the last build of this output had them.
   const node = { version: runtime.node, platform: runtime.platform, integrity: runtime.runtime?.integrity ?? "current", blob: runtime.blobRuntime?.integrity };
-  const inputsHash = await hashInputs(root, inputs, { info, target, node, output: outDir, composer: COMPOSER_VERSION });
+  const inputsHash = await hashInputs(root, inputs, { info, target, node, output: outDir, composer: COMPOSER_FINGERPRINT });
   const stamp = join(entryDir, "inputs.json");
   const output = target === "executable" ? join(outDir, distribution.host.binName) : bundleFile;
   const sbom = `${output}.cdx.json`;

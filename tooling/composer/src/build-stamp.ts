@@ -88,12 +88,13 @@ function gitCommit(root: string): string {
   }
 }
 
-/** The files of the running composer: the bundled CLI (dist/loom.mjs), or its sources under tsx. */
-function composerFiles(): string[] {
+/** The files of the running composer: the bundled CLI (dist/loom.mjs and its chunks), or its sources under tsx. */
+export function composerFiles(): string[] {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".mjs")) return [here];
+  const code = here.endsWith(".mjs") ? (file: string) => file.endsWith(".mjs") : (file: string) => file.endsWith(".ts") && !file.endsWith(".test.ts");
   return readdirSync(dirname(here), { recursive: true, encoding: "utf8" })
-    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+    .filter(code)
+    .sort()
     .map((file) => join(dirname(here), file));
 }
 

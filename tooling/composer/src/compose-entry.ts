@@ -25,12 +25,11 @@ function gitCommit(root: string): string {
   }
 }
 
-/** sha256 over a plugin's own bundled files (path and bytes, in path order). */
-async function integrity(pluginDir: string, inputs: string[], root: string): Promise<string> {
+/** sha256 over a plugin's own bundled files (path and bytes, in path order); `files` are absolute. */
+async function integrity(pluginDir: string, files: string[]): Promise<string> {
   // The plugin's own files: inside its folder but not in its dependencies (a registry plugin's folder is
   // itself under node_modules, so only the part below the plugin folder counts).
-  const own = inputs
-    .map((input) => resolve(root, input))
+  const own = files
     .filter((file) => file.startsWith(pluginDir + sep) && !relative(pluginDir, file).split(sep).includes("node_modules"))
     .sort();
   const hash = createHash("sha256");
@@ -60,7 +59,8 @@ export async function composeEntry(loaded: LoadedManifest, root: string, distrib
   };
   await writeFile(entry, generateEntry(distribution, buildInfo, entryDir));
   const inputs = Object.keys((await probeBundle(entry, root, distribution.plugins)).inputs);
-  for (const [i, plugin] of distribution.plugins.entries()) buildInfo.plugins[i]!.integrity = await integrity(plugin.dir, inputs, root);
+  const files = inputs.map((input) => resolve(root, input));
+  for (const [i, plugin] of distribution.plugins.entries()) buildInfo.plugins[i]!.integrity = await integrity(plugin.dir, files);
   await writeFile(entry, generateEntry(distribution, buildInfo, entryDir));
   return { entry, entryDir, buildInfo, inputs };
 }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildDistribution } from "./build-distribution.ts";
 import { generateEntry } from "./generate-entry.ts";
@@ -50,6 +51,24 @@ describe("generateEntry", () => {
       void main({ loadPlugins, buildInfo });
       "
     `);
+  });
+});
+
+describe("the gateway's start-up path", () => {
+  it("reaches neither zod nor pino nor the runtime nor the SDK through static imports from main.ts", async () => {
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    const { metafile } = await build({ absWorkingDir: root, entryPoints: ["apps/gateway/src/main.ts"], bundle: true, platform: "node", format: "esm", write: false, metafile: true, logLevel: "silent" });
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const imported of metafile.inputs[file]?.imports ?? []) if (imported.kind === "import-statement" && !imported.external) visit(imported.path);
+    };
+    visit("apps/gateway/src/main.ts");
+    const heavy = [...reached].filter((file) => /\/(zod|pino)\/|packages\/(runtime|sdk)\/|plugins\//.test(file));
+    expect(reached).toContain("apps/gateway/src/cli/version/version-command.ts");
+    expect(heavy).toEqual([]);
+    expect(reached.size).toBeLessThan(20);
   });
 });
 

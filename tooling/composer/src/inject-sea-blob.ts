@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chmod, copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -9,6 +9,8 @@ const PT_NOTE = 4;
 const MIB = 1024 * 1024;
 /** Bump when the template's layout or the way it is patched changes: old templates are then not used. */
 const TEMPLATE_FORMAT = 1;
+/** Templates kept (each ~100 MB); the least recently used beyond these are removed. */
+const KEEP_TEMPLATES = 6;
 
 const roundUp4 = (n: number) => (n + 3) & ~3;
 
@@ -57,13 +59,42 @@ async function findBlobNote(handle: FileHandle): Promise<BlobNote | undefined> {
   return undefined;
 }
 
+/**
+ * sha256 of a file's bytes, remembered beside the templates per path, size, mtime and inode, so that the
+ * same Node binary is read once, while a copy of it elsewhere (a runtime cache in a temp folder) finds
+ * the same template.
+ */
+async function contentDigest(file: string, templateDir: string): Promise<string> {
+  const { size, mtimeMs, ino } = await stat(file);
+  const memo = join(templateDir, `digest-${createHash("sha256").update(`${file}\0${size}\0${mtimeMs}\0${ino}`).digest("hex").slice(0, 24)}`);
+  try {
+    return (await readFile(memo, "utf8")).trim();
+  } catch {
+    const digest = createHash("sha256").update(await readFile(file)).digest("hex");
+    await writeFile(`${memo}.${process.pid}`, digest);
+    await rename(`${memo}.${process.pid}`, memo);
+    return digest;
+  }
+}
+
+/** Removes the least recently used templates beyond KEEP_TEMPLATES, and digests older than a week. */
+async function pruneTemplates(templateDir: string): Promise<void> {
+  const now = Date.now();
+  const entries = await Promise.all(
+    (await readdir(templateDir)).map(async (name) => ({ name, mtimeMs: (await stat(join(templateDir, name)).catch(() => undefined))?.mtimeMs ?? 0 })),
+  );
+  const templates = entries.filter((e) => e.name.endsWith(".node")).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const stale = [...templates.slice(KEEP_TEMPLATES), ...entries.filter((e) => e.name.startsWith("digest-") && now - e.mtimeMs > 7 * 24 * 3600_000)];
+  await Promise.all(stale.map((e) => rm(join(templateDir, e.name), { force: true })));
+}
+
 export interface InjectSeaBlobOptions {
   /** The Node binary the executable is a copy of. */
   nodeBinary: string;
   /** The SEA preparation blob (`node --experimental-sea-config`). */
   blob: string;
   output: string;
-  /** Where templates are kept (one per Node binary and size class, each a copy of the binary). */
+  /** Where templates are kept (one per Node binary and size class, each a copy of it; the last few used). */
   templateDir: string;
   /** Runs postject: injects the file `resource` as NODE_SEA_BLOB into `target` and flips the fuse. */
   postject(target: string, resource: string): Promise<void>;
@@ -77,7 +108,8 @@ export interface InjectSeaBlobOptions {
  * once per Node binary and size class (whole MiB) to inject a zero-filled blob of the class's size; that
  * template is kept, and each build copies it and writes its blob into the note, then sets the note's size
  * and its segment's. The bytes depend only on the Node binary and the blob (never on what was cached),
- * so builds stay reproducible. A binary that is not 64-bit little-endian ELF gets plain postject.
+ * so builds stay reproducible. Templates are found by the binary's content, and the least recently used
+ * beyond KEEP_TEMPLATES are removed. A binary that is not 64-bit little-endian ELF gets plain postject.
  */
 export async function injectSeaBlob(options: InjectSeaBlobOptions): Promise<void> {
   const blob = await readFile(options.blob);
@@ -91,14 +123,11 @@ export async function injectSeaBlob(options: InjectSeaBlobOptions): Promise<void
     return;
   }
   const size = Math.max(1, Math.ceil(roundUp4(blob.length) / MIB)) * MIB;
-  const { size: binarySize, mtimeMs } = await stat(options.nodeBinary);
-  const identity = { format: TEMPLATE_FORMAT, postject: options.postjectId, binary: options.nodeBinary, binarySize, mtimeMs, size };
-  const key = createHash("sha256").update(JSON.stringify(identity)).update(head).digest("hex").slice(0, 32);
+  await mkdir(options.templateDir, { recursive: true });
+  const identity = { format: TEMPLATE_FORMAT, postject: options.postjectId, binary: await contentDigest(options.nodeBinary, options.templateDir), size };
+  const key = createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 32);
   const template = join(options.templateDir, `${key}.node`);
-  try {
-    await stat(template);
-  } catch {
-    await mkdir(options.templateDir, { recursive: true });
+  const makeTemplate = async () => {
     const partial = `${template}.${process.pid}.tmp`;
     const zeros = `${partial}.blob`;
     try {
@@ -110,9 +139,20 @@ export async function injectSeaBlob(options: InjectSeaBlobOptions): Promise<void
       await rm(partial, { force: true });
       await rm(zeros, { force: true });
     }
+    await pruneTemplates(options.templateDir);
+  };
+  try {
+    const now = new Date();
+    await utimes(template, now, now); // most recently used: kept by pruneTemplates
+  } catch {
+    await makeTemplate();
   }
-
-  await copyFile(template, options.output);
+  // Pruned by a concurrent build in between: make it again.
+  await copyFile(template, options.output).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+    await makeTemplate();
+    await copyFile(template, options.output);
+  });
   const handle = await open(options.output, "r+");
   try {
     const found = await findBlobNote(handle);

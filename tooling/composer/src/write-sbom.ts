@@ -64,7 +64,9 @@ export async function writeSbom(options: {
     const { name, version = "0.0.0" } = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
     if (!name) continue;
     const hash = createHash("sha256");
-    for (const file of files.sort()) hash.update(relative(dir, file)).update("\0").update(await readFile(file)).update("\0");
+    const sorted = files.sort();
+    const contents = await Promise.all(sorted.map((file) => readFile(file)));
+    for (const [i, file] of sorted.entries()) hash.update(relative(dir, file)).update("\0").update(contents[i]!).update("\0");
     const purl = purlOf(name, version);
     components.push({ type: "library", "bom-ref": purl, name, version, purl, hashes: [{ alg: "SHA-256", content: hash.digest("hex") }] });
   }
