@@ -5,6 +5,7 @@ import type { Message, Metafile } from "esbuild";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
+import { findDuplicateCopies } from "./find-duplicate-copies.ts";
 import type { ResolvedPlugin } from "./resolve-distribution.ts";
 
 const HINT = 'this code cannot be bundled: give the plugin placement "subprocess" (with the subprocess runtime), or change the code';
@@ -77,6 +78,7 @@ export async function probeBundle(entry: string, root: string, plugins: readonly
       }
     }
   }
+  if (metafile) hazards.push(...findDuplicateCopies(metafile, root));
   if (hazards.length > 0 || !metafile) throw LoomError.fromDiagnostics(ErrorCode.MODULE_DEFINITION_INVALID, "plugins that cannot be bundled:", hazards);
   return metafile;
 }
