@@ -3,12 +3,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { esbuildBase } from "./esbuild-base.ts";
 import { makeExecutable } from "./make-executable.ts";
 import { ELF_MACHINE } from "./read-elf-machine.ts";
 import type { NodePlatform } from "./read-elf-machine.ts";
-import { bundlingFailure } from "./probe-bundle.ts";
 import { writeSbom } from "./write-sbom.ts";
 import { composeEntry } from "./compose-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
@@ -75,14 +72,6 @@ async function hashInputs(root: string, inputs: string[], settings: unknown): Pr
   return hash.digest("hex");
 }
 
-async function bundle(entry: string, outfile: string, root: string) {
-  try {
-    return await build({ ...esbuildBase(root), entryPoints: [entry], outfile, write: true, metafile: true });
-  } catch (error) {
-    throw bundlingFailure(entry, error);
-  }
-}
-
 /** What the "node runtime" step shows: `v22.23.3 linux-arm64, cached`. */
 function describeRuntime(plan: NodeRuntimePlan): string {
   const fetched = [plan.runtime, plan.blobRuntime].some((r) => r && !r.cached);
@@ -125,7 +114,7 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   const outDir = resolve(options.outDir ?? (loaded.manifest.output ? resolve(dirname(loaded.file), loaded.manifest.output) : join(root, "dist", loaded.name)));
   await mkdir(outDir, { recursive: true });
   const composing = progress.step("compose entry");
-  const { entry, entryDir, buildInfo: info, inputs } = await composeEntry(loaded, root, distribution, runtime.node);
+  const { entry, entryDir, buildInfo: info, inputs, bundle: bundleCode } = await composeEntry(loaded, root, distribution, runtime.node);
   composing.done();
   const bundleFile = target === "bundle" ? join(outDir, `${distribution.host.binName}.cjs`) : join(entryDir, `${distribution.host.binName}.cjs`);
 
@@ -144,7 +133,7 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   }
   hashing.done();
   const bundling = progress.step("bundle");
-  const final = await bundle(entry, bundleFile, root);
+  await writeFile(bundleFile, bundleCode);
   bundling.done();
   if (target === "executable") {
     const packing = progress.step("executable");
@@ -156,7 +145,7 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   await writeSbom({
     file: sbom,
     root,
-    inputs: Object.keys(final.metafile!.inputs),
+    inputs,
     application: { name: distribution.name, version: distribution.version },
     runtime: runtime.runtime,
   });

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
+import { ErrorCode, LoomError } from "@loom/protocol";
 import { generateEntry } from "./generate-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { probeBundle } from "./probe-bundle.ts";
@@ -15,6 +16,25 @@ export interface ComposedEntry {
   buildInfo: BuildInfo;
   /** Every file the bundle will contain, relative to the root. */
   inputs: string[];
+  /** The CommonJS bundle of the final entry (what esbuild makes of it, without a second esbuild pass). */
+  bundle: string;
+}
+
+/** Stands for plugin i's integrity in the probe pass: a string literal esbuild copies verbatim. */
+const placeholder = (i: number) => `loom-integrity-placeholder-${i}`;
+
+/** Puts each plugin's integrity where its placeholder literal is in the probe's bundle, in one pass; exactly once each. */
+function fillIntegrity(code: string, buildInfo: BuildInfo): string {
+  const seen = buildInfo.plugins.map(() => 0);
+  const filled = code.replace(/"loom-integrity-placeholder-(\d+)"/g, (literal, index: string) => {
+    const plugin = buildInfo.plugins[Number(index)];
+    if (!plugin) return literal;
+    seen[Number(index)]! += 1;
+    return JSON.stringify(plugin.integrity);
+  });
+  const wrong = seen.findIndex((count) => count !== 1);
+  if (wrong >= 0) throw new LoomError(ErrorCode.INTERNAL, `the probe bundle holds ${seen[wrong]} copies of ${JSON.stringify(placeholder(wrong))}, not one`);
+  return filled;
 }
 
 function gitCommit(root: string): string {
@@ -38,8 +58,9 @@ async function integrity(pluginDir: string, files: string[]): Promise<string> {
 }
 
 /**
- * Writes the generated entry and probes it: pass one finds every bundled file (and refuses bundle
- * hazards), then the entry is rewritten with build-info holding each plugin's integrity. The entry lives
+ * Writes the generated entry and probes it: one esbuild pass finds every bundled file (and refuses bundle
+ * hazards), then the entry is rewritten with build-info holding each plugin's integrity, and the probe's
+ * bundle gets the same values in place of their placeholders. The entry lives
  * under the workspace root, not the output folder: paths in the bundle are relative to the root, so the
  * bytes depend neither on where the output goes nor on where the clone is. `node` is the version the
  * build-info records: the executable's Node (a pinned runtime's), by default the running one.
@@ -55,12 +76,15 @@ export async function composeEntry(loaded: LoadedManifest, root: string, distrib
     manifestSha256: loaded.sha256,
     node,
     ...(process.env.SOURCE_DATE_EPOCH ? { builtAt: new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString() } : {}),
-    plugins: distribution.plugins.map((p) => ({ name: p.name, version: p.version, placement: p.placement, integrity: "" })),
+    plugins: distribution.plugins.map((p, i) => ({ name: p.name, version: p.version, placement: p.placement, integrity: placeholder(i) })),
   };
   await writeFile(entry, generateEntry(distribution, buildInfo, entryDir));
-  const inputs = Object.keys((await probeBundle(entry, root, distribution.plugins)).inputs);
+  const probe = await probeBundle(entry, root, distribution.plugins);
+  const inputs = Object.keys(probe.metafile.inputs);
   const files = inputs.map((input) => resolve(root, input));
   for (const [i, plugin] of distribution.plugins.entries()) buildInfo.plugins[i]!.integrity = await integrity(plugin.dir, files);
+  // The entry on disk says what the bundle holds; the bundle is the probe's with the integrity filled in
+  // (a test checks it equals esbuild's bundle of the final entry).
   await writeFile(entry, generateEntry(distribution, buildInfo, entryDir));
-  return { entry, entryDir, buildInfo, inputs };
+  return { entry, entryDir, buildInfo, inputs, bundle: fillIntegrity(probe.code, buildInfo) };
 }

@@ -6,6 +6,7 @@ import { ErrorCode, LoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import { esbuildBase } from "./esbuild-base.ts";
 import { findDuplicateCopies } from "./find-duplicate-copies.ts";
+import { registryCacheDir } from "./host-packages-plugin.ts";
 import type { ResolvedPlugin } from "./resolve-distribution.ts";
 
 const HINT = 'this code cannot be bundled: give the plugin placement "subprocess" (with the subprocess runtime), or change the code';
@@ -28,9 +29,10 @@ export function bundlingFailure(entry: string, error: unknown): LoomError {
 /**
  * Bundles the entry in memory to learn its inputs, and turns what cannot live in a single CommonJS
  * bundle into diagnostics named by plugin, file and line: native `.node` addons, non-literal
- * `require`, `worker_threads`, top-level await. Every hazard is reported at once.
+ * `require`, `worker_threads`, top-level await. Every hazard is reported at once. Returns the inputs and
+ * the CommonJS bundle itself, which the build reuses instead of bundling a second time.
  */
-export async function probeBundle(entry: string, root: string, plugins: readonly ResolvedPlugin[]): Promise<Metafile> {
+export async function probeBundle(entry: string, root: string, plugins: readonly ResolvedPlugin[]): Promise<{ metafile: Metafile; code: string }> {
   const owner = (file: string | undefined) => {
     if (!file) return undefined;
     const absolute = resolve(root, file);
@@ -42,19 +44,23 @@ export async function probeBundle(entry: string, root: string, plugins: readonly
     const where = message.location!;
     return { code: ErrorCode.MODULE_DEFINITION_INVALID, plugin: plugin.name, file: resolve(root, where.file), line: where.line, message: message.text, hint: HINT };
   };
+  const cache = registryCacheDir(root) + sep;
+  const base = esbuildBase(root, { registryPlugins: plugins.some((p) => p.dir.startsWith(cache)) });
   let metafile: Metafile | undefined;
+  let code = "";
   let warnings: Message[];
   let errors: Message[] = [];
   try {
-    const result = await build({ ...esbuildBase(root), entryPoints: [entry], write: false, metafile: true });
+    const result = await build({ ...base, entryPoints: [entry], write: false, metafile: true });
     metafile = result.metafile;
+    code = result.outputFiles[0]?.text ?? "";
     warnings = result.warnings;
   } catch (error) {
     errors = (error as { errors?: Message[] }).errors ?? [];
     warnings = (error as { warnings?: Message[] }).warnings ?? [];
     if (!errors.some((e) => owner(e.location?.file))) throw bundlingFailure(entry, error);
     // Learn the imports anyway (ESM allows what CommonJS refused), so every hazard shows at once.
-    metafile = await build({ ...esbuildBase(root), format: "esm", entryPoints: [entry], write: false, metafile: true, loader: { ".node": "empty" } })
+    metafile = await build({ ...base, format: "esm", entryPoints: [entry], write: false, metafile: true, loader: { ".node": "empty" } })
       .then((r) => r.metafile)
       .catch(() => undefined);
   }
@@ -80,5 +86,5 @@ export async function probeBundle(entry: string, root: string, plugins: readonly
   }
   if (metafile) hazards.push(...findDuplicateCopies(metafile, root));
   if (hazards.length > 0 || !metafile) throw LoomError.fromDiagnostics(ErrorCode.MODULE_DEFINITION_INVALID, "plugins that cannot be bundled:", hazards);
-  return metafile;
+  return { metafile, code };
 }
