@@ -7,8 +7,8 @@
  *   - gateway (respond handler; default config, then with the access log on) vs a bare node:http server
  *     answering the same body
  *   - gateway static plugin vs Caddy's file_server, serving the same 10 KB file
- * and the composer on 50 generated plugins (bench-composer.ts). `pnpm bench http` or `pnpm bench composer`
- * runs one of the two.
+ * then the composer on 50 generated plugins (bench-composer.ts), then subprocess plugin calls against a bare
+ * pipe and vscode-jsonrpc (bench-ipc.ts). `pnpm bench http`, `pnpm bench composer` or `pnpm bench ipc` runs one.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchComposer, formatComposerBench } from "./bench-composer.ts";
+import { benchIpc, formatIpcBench } from "./bench-ipc.ts";
 import { ensureTools } from "./ensure-tools.ts";
 import { runWrk } from "./run-wrk.ts";
 import type { WrkResult } from "./run-wrk.ts";
@@ -30,9 +31,11 @@ const SERVER_CPU = "0";
 const WRK_CPU = 1;
 const CONNECTIONS = 32;
 const json = process.argv.includes("--json");
-const only = process.argv.slice(2).find((arg) => arg === "http" || arg === "composer");
+const only = process.argv.slice(2).find((arg) => arg === "http" || arg === "composer" || arg === "ipc");
 const COMPOSER_ROUNDS = Number(process.env.BENCH_COMPOSER_ROUNDS ?? 15);
 const BUILD_ROUNDS = Number(process.env.BENCH_BUILD_ROUNDS ?? 3);
+const IPC_ROUNDS = Number(process.env.BENCH_IPC_ROUNDS ?? 6);
+const IPC_LOOP_MS = Number(process.env.BENCH_IPC_LOOP_MS ?? 300);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
@@ -149,13 +152,21 @@ async function main(): Promise<object> {
 }
 
 try {
-  const http = only === "composer" ? { node: process.version } : await main();
-  if (only !== "http") {
+  const report: Record<string, unknown> = { node: process.version };
+  if (only === undefined || only === "http") Object.assign(report, await main());
+  if (only === undefined || only === "composer") {
     const repo = fileURLToPath(new URL("../../..", import.meta.url));
     const composer = benchComposer({ repo, rounds: COMPOSER_ROUNDS, buildRounds: BUILD_ROUNDS, log });
     if (!json) process.stdout.write(formatComposerBench(composer));
-    else process.stdout.write(JSON.stringify({ ...http, composer }, null, 2) + "\n");
-  } else if (json) process.stdout.write(JSON.stringify(http, null, 2) + "\n");
+    report.composer = composer;
+  }
+  if (only === undefined || only === "ipc") {
+    const repo = fileURLToPath(new URL("../../..", import.meta.url));
+    const ipc = await benchIpc({ repo, dir, rounds: IPC_ROUNDS, loopMs: IPC_LOOP_MS, startRounds: 8, log });
+    if (!json) process.stdout.write(formatIpcBench(ipc));
+    report.ipc = ipc;
+  }
+  if (json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,186 @@
+/**
+ * `pnpm bench ipc`: one call to a subprocess, three ways, side by side in one run, in alternating rounds
+ * (floor, peer, loom, loom, peer, floor), each loop bounded by a count and a time:
+ *   - floor: a bare pipe between two Node processes, u32 length + raw bytes, the child echoes;
+ *   - vscode-jsonrpc over stdio, the child answers an `echo` request;
+ *   - loom: a plugin served with `serve()` (bundled once with esbuild, run by plain node) called through
+ *     createPluginPool.
+ * This process runs on core 1, every child on core 0 (taskset). Ratios are medians of per-round ratios.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadRuntime, pin, startFloor, startLoom, startPeer } from "./ipc-clients.ts";
+import type { IpcClient } from "./ipc-clients.ts";
+
+const HOST_CPU = "1";
+const CHILD_CPU = "0";
+const IN_FLIGHT = 64;
+const SMALL = randomBytes(16);
+const BIG = randomBytes(64 * 1024);
+
+export interface IpcBenchOptions {
+  repo: string;
+  /** Temporary folder for the plugin bundle. */
+  dir: string;
+  rounds: number;
+  /** Time bound of one measured loop, in ms (each loop is also bounded by a count). */
+  loopMs: number;
+  startRounds: number;
+  log: (line: string) => void;
+}
+
+interface Figures {
+  p50: number;
+  p99: number;
+  callsPerSecond: number;
+  bigP50: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+
+/** Sequential calls, one in flight: latencies in µs, at most `count` calls or `ms` of time. */
+async function latencies(client: IpcClient, payload: Uint8Array, count: number, ms: number): Promise<number[]> {
+  const times: number[] = [];
+  const until = performance.now() + ms;
+  for (let i = 0; i < count && performance.now() < until; i++) {
+    const started = performance.now();
+    await client.call(payload);
+    times.push((performance.now() - started) * 1000);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** `IN_FLIGHT` calls kept in flight: calls per second over at most `count` calls or `ms` of time. */
+function throughput(client: IpcClient, count: number, ms: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const until = started + ms;
+    let sent = 0;
+    let done = 0;
+    let stopped = false;
+    const next = (): void => {
+      if (stopped) return;
+      if (sent < count && performance.now() < until) {
+        sent++;
+        client.call(SMALL).then(() => {
+          done++;
+          next();
+        }, reject);
+      } else if (done === sent) {
+        stopped = true;
+        resolve(done / ((performance.now() - started) / 1000));
+      }
+    };
+    for (let i = 0; i < IN_FLIGHT; i++) next();
+  });
+}
+
+async function measureOnce(client: IpcClient, loopMs: number): Promise<Figures> {
+  const small = await latencies(client, SMALL, 20_000, loopMs);
+  const callsPerSecond = await throughput(client, 200_000, loopMs);
+  const big = await latencies(client, BIG, 5_000, loopMs / 2);
+  return { p50: quantile(small, 0.5), p99: quantile(small, 0.99), callsPerSecond, bigP50: quantile(big, 0.5) };
+}
+
+/** Spawns a child and waits for its exit: wall time in ms. */
+function timeSpawn(args: string[]): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: "ignore" });
+    child.once("error", reject);
+    child.once("exit", () => resolve(performance.now() - started));
+  });
+}
+
+export interface IpcBenchResult {
+  rounds: number;
+  loopMs: number;
+  /** Medians over rounds, per contender. */
+  medians: Record<string, Figures>;
+  ratios: { name: string; ratio: number; goal: string; met: boolean }[];
+  start: { loomMs: number; nodeMs: number; ratio: number };
+}
+
+export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult> {
+  const { log } = options;
+  const here = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+  const bundle = join(options.dir, "ipc-plugin.cjs");
+  const esbuild = spawnSync(join(options.repo, "node_modules/.bin/esbuild"), [here("ipc-plugin.mjs"), "--bundle", "--platform=node", "--format=cjs", `--outfile=${bundle}`, "--log-level=warning"], { encoding: "utf8" });
+  if (esbuild.status !== 0) throw new Error(`esbuild failed:\n${esbuild.stderr}`);
+  await loadRuntime(join(options.repo, "packages/runtime/src/index.ts"));
+  pin(process.pid, HOST_CPU);
+
+  // (4) start-up first, before the call loops warm anything else: node -e 0, loom, loom, node -e 0.
+  const loomStarts: number[] = [];
+  const nodeStarts: number[] = [];
+  const startOnce = async () => {
+    const client = await startLoom(bundle);
+    await client.close();
+    return client.firstCallMs;
+  };
+  await startOnce();
+  await timeSpawn(["-e", "0"]);
+  for (let round = 0; round < options.startRounds; round++) {
+    const b1 = await timeSpawn(["-e", "0"]);
+    const a1 = await startOnce();
+    const a2 = await startOnce();
+    const b2 = await timeSpawn(["-e", "0"]);
+    loomStarts.push((a1 + a2) / 2);
+    nodeStarts.push((b1 + b2) / 2);
+  }
+  const start = { loomMs: median(loomStarts), nodeMs: median(nodeStarts), ratio: median(loomStarts.map((a, i) => a / nodeStarts[i]!)) };
+  log(`  start to first call: loom ${start.loomMs.toFixed(1)} ms, node -e 0 ${start.nodeMs.toFixed(1)} ms`);
+
+  const clients = [startFloor(here("ipc-floor-child.mjs")), startPeer(here("ipc-jsonrpc-child.mjs")), await startLoom(bundle)];
+  const results = new Map<string, Figures[]>(clients.map((c) => [c.name, []]));
+  try {
+    for (const client of clients) {
+      pin(client.pid, CHILD_CPU);
+      await measureOnce(client, 200); // warm-up (JIT)
+    }
+    for (let round = 1; round <= options.rounds; round++) {
+      const figures = new Map<string, Figures[]>(clients.map((c) => [c.name, []]));
+      for (const client of [...clients, ...[...clients].reverse()]) figures.get(client.name)!.push(await measureOnce(client, options.loopMs));
+      for (const [name, list] of figures) {
+        const mean = (key: keyof Figures) => list.reduce((sum, f) => sum + f[key], 0) / list.length;
+        results.get(name)!.push({ p50: mean("p50"), p99: mean("p99"), callsPerSecond: mean("callsPerSecond"), bigP50: mean("bigP50") });
+      }
+      log(`  round ${round}/${options.rounds} ${[...results].map(([name, list]) => `${name} p50 ${list.at(-1)!.p50.toFixed(0)} µs ${list.at(-1)!.callsPerSecond.toFixed(0)}/s`).join(", ")}`);
+    }
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+
+  const medians = Object.fromEntries(
+    [...results].map(([name, list]) => [
+      name,
+      { p50: median(list.map((f) => f.p50)), p99: median(list.map((f) => f.p99)), callsPerSecond: median(list.map((f) => f.callsPerSecond)), bigP50: median(list.map((f) => f.bigP50)) },
+    ]),
+  );
+  /** Median over rounds of loom's figure / another's. */
+  const ratio = (key: keyof Figures, other: string) => median(results.get("loom")!.map((f, i) => f[key] / results.get(other)![i]![key]));
+  const rows = [
+    { name: "one call in flight, p50: loom / floor", ratio: ratio("p50", "floor"), goal: "≤ 1.3×", met: ratio("p50", "floor") <= 1.3 },
+    { name: "64 in flight, calls/s: loom / floor", ratio: ratio("callsPerSecond", "floor"), goal: "≥ 0.75×", met: ratio("callsPerSecond", "floor") >= 0.75 },
+    { name: "64 in flight, calls/s: loom / vscode-jsonrpc", ratio: ratio("callsPerSecond", "vscode-jsonrpc"), goal: "≥ 3×", met: ratio("callsPerSecond", "vscode-jsonrpc") >= 3 },
+    { name: "64 KiB round trip, p50: loom / floor", ratio: ratio("bigP50", "floor"), goal: "≤ 1.5×", met: ratio("bigP50", "floor") <= 1.5 },
+    { name: "start to first call: loom / node -e 0", ratio: start.ratio, goal: "≤ 1.3×", met: start.ratio <= 1.3 },
+  ];
+  return { rounds: options.rounds, loopMs: options.loopMs, medians, ratios: rows, start };
+}
+
+export function formatIpcBench(result: IpcBenchResult): string {
+  const lines = [`\nsubprocess calls, ${result.rounds} alternating rounds of ${result.loopMs} ms loops: medians`];
+  lines.push(`  ${"".padEnd(16)} ${"p50 µs".padStart(8)} ${"p99 µs".padStart(8)} ${"calls/s (64)".padStart(13)} ${"64 KiB p50 µs".padStart(14)}`);
+  for (const [name, f] of Object.entries(result.medians)) {
+    lines.push(`  ${name.padEnd(16)} ${f.p50.toFixed(0).padStart(8)} ${f.p99.toFixed(0).padStart(8)} ${f.callsPerSecond.toFixed(0).padStart(13)} ${f.bigP50.toFixed(0).padStart(14)}`);
+  }
+  lines.push(`  start to first call: loom ${result.start.loomMs.toFixed(1)} ms, node -e 0 ${result.start.nodeMs.toFixed(1)} ms`);
+  lines.push("\nratios, median of per-round ratios (goal)");
+  for (const row of result.ratios) lines.push(`  ${row.name.padEnd(46)} ${row.ratio.toFixed(2)}×  (${row.goal}) ${row.met ? "met" : "NOT met"}`);
+  lines.push("  gateway req/s, handler as subprocess plugin / bundled: not measured");
+  return lines.join("\n") + "\n";
+}
