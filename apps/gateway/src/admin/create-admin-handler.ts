@@ -22,7 +22,7 @@ function hostName(req: IncomingMessage): string {
 }
 
 /**
- * The admin API: GET /config, POST /load (atomic reload), GET /plugins. It listens on loopback only, and
+ * The admin API: GET /config, POST /load (atomic reload), GET /plugins, GET /metrics (Prometheus). It listens on loopback only, and
  * refuses requests whose Host or Origin is not loopback, so a web page cannot drive it (DNS rebinding).
  */
 export function createAdminHandler(options: { gateway: Gateway; logger: Logger }) {
@@ -36,6 +36,12 @@ export function createAdminHandler(options: { gateway: Gateway; logger: Logger }
     try {
       if (path === "/config" && req.method === "GET") return send(res, 200, gateway.currentConfig() ?? null);
       if (path === "/plugins" && req.method === "GET") return send(res, 200, pluginReport(gateway.registry, gateway.subprocessStats()));
+      if (path === "/metrics" && req.method === "GET" && gateway.metrics) {
+        const { registry } = gateway.metrics;
+        const body = await registry.metrics();
+        res.writeHead(200, { "content-type": registry.contentType, "content-length": Buffer.byteLength(body) });
+        return void res.end(body);
+      }
       if (path === "/load" && req.method === "POST") {
         let raw: unknown;
         try {
@@ -54,7 +60,7 @@ export function createAdminHandler(options: { gateway: Gateway; logger: Logger }
         logger.info("config reloaded through the admin API");
         return send(res, 200, { ok: true });
       }
-      if (["/config", "/plugins", "/load"].includes(path ?? "")) return send(res, 405, { error: `method ${req.method} not allowed on ${path}` });
+      if (["/config", "/plugins", "/load", "/metrics"].includes(path ?? "")) return send(res, 405, { error: `method ${req.method} not allowed on ${path}` });
       return send(res, 404, { error: `no admin endpoint ${path}; try GET /config, POST /load, GET /plugins` });
     } catch (error) {
       logger.error({ err: error }, "admin request failed");

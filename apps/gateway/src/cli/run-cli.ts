@@ -2,13 +2,14 @@ import { isLoomError } from "@loom/protocol/errors";
 import type { CliCommand, CliIo, GatewayBuild } from "./cli-context.ts";
 import { buildInfoCommand } from "./build-info/build-info-command.ts";
 import { listModulesCommand } from "./list-modules/list-modules-command.ts";
+import { pluginsCommand } from "./plugins/plugins-command.ts";
 import { runCommand } from "./run/run-command.ts";
 import { schemaCommand } from "./schema/schema-command.ts";
 import { validateCommand } from "./validate/validate-command.ts";
 import { versionCommand } from "./version/version-command.ts";
 
 /** Every command, in the order `help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [runCommand, validateCommand, listModulesCommand, schemaCommand, versionCommand, buildInfoCommand];
+export const COMMANDS: readonly CliCommand[] = [runCommand, validateCommand, listModulesCommand, pluginsCommand, schemaCommand, versionCommand, buildInfoCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

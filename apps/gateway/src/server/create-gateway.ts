@@ -10,6 +10,9 @@ import type { ListenAddress } from "../config/listen-address.ts";
 import type { GatewayConfig } from "../config/gateway-config.ts";
 import { parseGatewayConfig } from "../config/read-config.ts";
 import type { LoadedConfig } from "../config/read-config.ts";
+import { createGatewayMetrics } from "../metrics/create-gateway-metrics.ts";
+import type { GatewayMetrics } from "../metrics/create-gateway-metrics.ts";
+import { instrumentRegistry } from "../metrics/instrument-registry.ts";
 import { createRouter } from "../routing/create-router.ts";
 import { createGatewayApp } from "./gateway-app.ts";
 import type { GatewayApp } from "./gateway-app.ts";
@@ -39,6 +42,8 @@ export interface Gateway extends AsyncDisposable {
   readonly registry: Registry;
   /** Stats of the running out-of-tree (subprocess) plugins. */
   subprocessStats(): PluginStats[];
+  /** The Prometheus metrics (admin GET /metrics), when the gateway was created with `metrics: true`. */
+  readonly metrics: GatewayMetrics | undefined;
   /** Stops accepting, drains in-flight requests up to the configured deadline, stops every module. */
   shutdown(): Promise<void>;
 }
@@ -51,12 +56,15 @@ export interface GatewayOptions {
   logger: Logger;
   /** Out-of-tree plugin folders from the command line (`--plugin-dir`), searched before the config's `plugins.dirs`. */
   pluginDirs?: readonly string[];
+  /** Records Prometheus metrics (`gateway run`); off for `validate`, which serves nothing. */
+  metrics?: boolean;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { logger } = options;
   const plugins = createPluginLoader({ registry: options.registry, logger });
   const registry = plugins.registry;
+  const metrics = options.metrics ? createGatewayMetrics({ stats: () => plugins.stats() }) : undefined;
   /** The last config file's folder: a config sent over the admin API resolves its plugin dirs there too. */
   let configDir = process.cwd();
   const pluginDirsOf = (loaded: LoadedConfig): string[] => {
@@ -87,6 +95,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     current: () => active!,
     logger: logger.child({ component: "http" }),
     accessLog: logger.child({ component: "access" }),
+    ...(metrics ? { countResponse: metrics.countResponse } : {}),
   });
 
   const makeServer = (config: GatewayConfig, handler: Parameters<typeof createServer>[1]) => {
@@ -136,6 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     currentConfig: () => active?.raw,
     subprocessStats: () => plugins.stats(),
+    metrics,
     load: (loaded) => withPlugins(loaded, true, () => host.load(loaded).then(() => undefined)),
     check: (loaded) => withPlugins(loaded, false, () => host.check(loaded)),
     reload: (raw) => gateway.load(parseGatewayConfig(raw)),
@@ -156,7 +166,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const adminHandler = createAdminHandler({ gateway, logger: logger.child({ component: "admin" }) });
 
   const host = createModuleHost<LoadedConfig, GatewayApp>({
-    registry,
+    registry: metrics ? instrumentRegistry(registry, options.registry, metrics.pluginCalls) : registry,
     logger,
     async assemble({ raw, config }, loader) {
       const router = await createRouter(config.routes, (namespace, value, keys) =>

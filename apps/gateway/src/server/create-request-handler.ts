@@ -41,8 +41,14 @@ class LazyCall implements HttpCall {
  * Node's request listener for the gateway: request value in, route chain, response value out, one access
  * line. A failing module costs its request a 500, never the process.
  */
-export function createRequestHandler(options: { current: () => GatewayApp; logger: Logger; accessLog: Logger }) {
-  const { current, logger, accessLog } = options;
+export function createRequestHandler(options: {
+  current: () => GatewayApp;
+  logger: Logger;
+  accessLog: Logger;
+  /** Called with every response's status (the metrics' counter by status class). */
+  countResponse?: (status: number) => void;
+}) {
+  const { current, logger, accessLog, countResponse } = options;
   const prefix = randomBytes(3).toString("hex");
   let sequence = 0;
 
@@ -96,6 +102,7 @@ export function createRequestHandler(options: { current: () => GatewayApp; logge
       }
     } finally {
       if (--app.inflight === 0) app.notifyIdle();
+      countResponse?.(status);
       if (app.config.logging.access) {
         accessLog.info({
           id,
