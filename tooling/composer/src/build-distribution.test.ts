@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDistribution } from "./build-distribution.ts";
 import type { BuildResult } from "./build-distribution.ts";
-import { runLoom } from "./run-loom.ts";
+import { loom } from "../test/capture-loom.ts";
 
 const SCHEMA = fileURLToPath(new URL("../../../packages/protocol/distribution.schema.json", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "loom-composer-"));
@@ -32,12 +32,6 @@ function runBundle(bundle: string, args: string[], executable = false): Promise<
   );
 }
 
-async function loom(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runLoom(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe("loom build (target bundle)", () => {
   let result: BuildResult;

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -6,6 +5,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolvePluginRef } from "@loom/protocol";
 import type { BuildResult } from "./build-distribution.ts";
+import { gitCommit } from "./git-commit.ts";
 import type { LoadedManifest } from "./read-manifest.ts";
 
 export interface BuildStamp {
@@ -78,15 +78,6 @@ export function readHead(root: string): string | undefined {
   }
 }
 
-function gitCommit(root: string): string {
-  const head = readHead(root);
-  if (head !== undefined) return head;
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return "unknown";
-  }
-}
 
 /** The files of the running composer: the bundled CLI (dist/loom.mjs and its chunks), or its sources under tsx. */
 export function composerFiles(): string[] {
@@ -147,7 +138,7 @@ export async function openBuildStamp(loaded: LoadedManifest, root: string, optio
       previous.key === key &&
       Object.entries(previous.files).every(([path, stamp]) => fileStamp(path) === stamp) &&
       existsSync(previous.result.sbom) &&
-      gitCommit(root) === previous.result.buildInfo.commit;
+      (readHead(root) ?? gitCommit(root)) === previous.result.buildInfo.commit;
     if (same) {
       unchanged = { ...previous.result, cached: true };
     }

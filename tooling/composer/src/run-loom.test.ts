@@ -3,18 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { runLoom } from "./run-loom.ts";
+import { loom } from "../test/capture-loom.ts";
 
 const work = mkdtempSync(join(tmpdir(), "loom-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const STATIC_DIR = fileURLToPath(new URL("../../../plugins/static", import.meta.url));
 
-async function loom(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runLoom(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe("loom list, check and ad-hoc plugins", () => {
   it("lists the workspace's plugins with their modules", async () => {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { ErrorCode, LoomError, parseJsonText } from "@loom/protocol";
+import { schemaDiagnostics } from "../schema-diagnostics.ts";
 
 /** The lock format this composer reads and writes. */
 export const PLUGIN_LOCK_VERSION = 1;
@@ -55,13 +56,7 @@ export async function readPluginLock(file: string): Promise<PluginLock | undefin
     throw LoomError.fromDiagnostics(
       ErrorCode.CONFIG_INVALID,
       `${file} is not a valid loom lock:`,
-      parsed.error.issues.map((issue) => ({
-        code: ErrorCode.CONFIG_INVALID,
-        file,
-        path: issue.path.join(".") || "(root)",
-        message: issue.message,
-        hint: "delete the lock to resolve the registry plugins again",
-      })),
+      schemaDiagnostics(file, parsed.error.issues, "delete the lock to resolve the registry plugins again"),
     );
   }
   return parsed.data;
