@@ -65,7 +65,7 @@ export type {
 } from "./frame-message.ts";
 export { encodeFrame } from "./encode-frame.ts";
 export type { EncodeFrameOptions } from "./encode-frame.ts";
-export { FrameBatch } from "./frame-batch.ts";
+export { BATCH_FLUSH_FRAMES, FrameBatch } from "./frame-batch.ts";
 export { FrameDecoder } from "./frame-decoder.ts";
 export type { FrameDecoderOptions, RawFrame } from "./frame-decoder.ts";
 export { parseFrameMessage } from "./parse-frame-message.ts";
@@ -74,12 +74,14 @@ export { PROTOCOL_VERSIONS, chooseProtocolVersion } from "./choose-protocol-vers
 export { checkHandshake } from "./check-handshake.ts";
 export type { HandshakeExpectation } from "./check-handshake.ts";
 export {
+  EXEC_CHANNEL_FDS,
   PLUGIN_CHANNEL_FDS,
   PLUGIN_MAGIC_COOKIE,
   PLUGIN_NOT_HOSTED_MESSAGE,
   PluginEnv,
   PluginEnvSchema,
+  PluginModeSchema,
   formatPluginEnv,
 } from "./plugin-env.ts";
-export type { PluginLaunch } from "./plugin-env.ts";
+export type { PluginLaunch, PluginLaunchInput, PluginMode } from "./plugin-env.ts";
 export { parsePluginEnv } from "./parse-plugin-env.ts";

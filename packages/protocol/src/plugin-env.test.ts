@@ -14,9 +14,16 @@ describe("plugin launch environment", () => {
       LOOM_PLUGIN_CHANNEL: "fds:3,4",
       LOOM_PLUGIN_MAX_FRAME_BYTES: "1048576",
     });
-    expect(parsePluginEnv({ ...env, PATH: "/bin" })).toEqual(launch);
+    expect(parsePluginEnv({ ...env, PATH: "/bin" })).toEqual({ ...launch, mode: "subprocess" });
     const { LOOM_PLUGIN_MAX_FRAME_BYTES: _, ...withoutMax } = env;
     expect(parsePluginEnv(withoutMax).maxFrameBytes).toBe(16 * 1024 * 1024);
+  });
+
+  it("marks an exec launch with LOOM_PLUGIN_MODE=exec and its channel on stdin/stdout", () => {
+    const env = formatPluginEnv({ ...launch, channel: { read: 0, write: 1 }, mode: "exec" });
+    expect(env).toMatchObject({ LOOM_PLUGIN_CHANNEL: "fds:0,1", LOOM_PLUGIN_MODE: "exec" });
+    expect(parsePluginEnv(env)).toEqual({ ...launch, channel: { read: 0, write: 1 }, mode: "exec" });
+    expect(() => parsePluginEnv({ ...env, LOOM_PLUGIN_MODE: "once" })).toThrow('LOOM_PLUGIN_MODE: expected "subprocess" or "exec"');
   });
 
   it("tells a person who started the plugin by hand what it is (USAGE)", () => {

@@ -13,7 +13,16 @@ export const PluginEnv = {
   CHANNEL: "LOOM_PLUGIN_CHANNEL",
   /** The largest frame length the host accepts, decimal; 16 MiB when absent. */
   MAX_FRAME_BYTES: "LOOM_PLUGIN_MAX_FRAME_BYTES",
+  /** `exec` for one process per call (docs/protocol.md, "Exec mode"); absent or `subprocess` for a long-lived process. */
+  MODE: "LOOM_PLUGIN_MODE",
 } as const;
+
+/** How the host runs the plugin: a long-lived process (`subprocess`), or one process per call (`exec`). */
+export const PluginModeSchema = z.enum(["subprocess", "exec"]);
+export type PluginMode = z.infer<typeof PluginModeSchema>;
+
+/** The channel of an exec launch: the host's frames on stdin, the plugin's on stdout. */
+export const EXEC_CHANNEL_FDS = { read: 0, write: 1 } as const;
 
 /** A fixed constant, not a secret: it only keeps a plugin run by hand from waiting on pipes that are not there. */
 export const PLUGIN_MAGIC_COOKIE = "7d3f0c52b8e14a69a1c4e2f9b06d8e31";
@@ -52,24 +61,33 @@ export const PluginEnvSchema = z
       .pipe(z.number().int().min(MIN_MAX_FRAME_BYTES).max(MAX_U32))
       .optional()
       .describe("The largest frame length the host accepts."),
+    [PluginEnv.MODE]: z
+      .enum(PluginModeSchema.options, { message: 'expected "subprocess" or "exec"' })
+      .optional()
+      .describe("subprocess (the default) or exec."),
   })
   .transform((env) => ({
     protocolVersions: env[PluginEnv.PROTOCOL_VERSIONS],
     nonce: env[PluginEnv.NONCE],
     channel: env[PluginEnv.CHANNEL],
     maxFrameBytes: env[PluginEnv.MAX_FRAME_BYTES] ?? DEFAULT_MAX_FRAME_BYTES,
+    mode: env[PluginEnv.MODE] ?? "subprocess",
   }));
 
 /** A plugin's launch settings, read from its environment. */
 export type PluginLaunch = z.output<typeof PluginEnvSchema>;
 
-/** The environment variables a host sets to launch a plugin (the inverse of PluginEnvSchema). */
-export function formatPluginEnv(launch: PluginLaunch): Record<string, string> {
+/** A launch as the host describes it: `mode` may be left out for a subprocess launch. */
+export type PluginLaunchInput = Omit<PluginLaunch, "mode"> & { mode?: PluginMode | undefined };
+
+/** The environment variables a host sets to launch a plugin (the inverse of PluginEnvSchema); LOOM_PLUGIN_MODE only for exec. */
+export function formatPluginEnv(launch: PluginLaunchInput): Record<string, string> {
   return {
     [PluginEnv.MAGIC_COOKIE]: PLUGIN_MAGIC_COOKIE,
     [PluginEnv.PROTOCOL_VERSIONS]: launch.protocolVersions.join(","),
     [PluginEnv.NONCE]: launch.nonce,
     [PluginEnv.CHANNEL]: `fds:${launch.channel.read},${launch.channel.write}`,
     [PluginEnv.MAX_FRAME_BYTES]: String(launch.maxFrameBytes),
+    ...(launch.mode === "exec" ? { [PluginEnv.MODE]: "exec" } : {}),
   };
 }

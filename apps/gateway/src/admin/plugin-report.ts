@@ -4,9 +4,9 @@ import type { PluginStats, Registry } from "@loom/runtime";
 export interface PluginReport {
   name: string;
   version: string;
-  placement: "bundled" | "subprocess";
+  placement: "bundled" | "subprocess" | "exec";
   modules: string[];
-  /** Subprocess plugins only: their processes and calls, from the pool's stats. */
+  /** Out-of-tree plugins only: their processes (an exec plugin's running ones) and calls, from the pool's stats. */
   pids?: number[];
   state?: string;
   restarts?: number;
@@ -15,7 +15,7 @@ export interface PluginReport {
   latencyMs?: { p50: number; p99: number };
 }
 
-/** Every plugin in the registry with the modules it provides; a subprocess plugin also with its stats. */
+/** Every plugin in the registry with the modules it provides; an out-of-tree (subprocess or exec) plugin also with its stats. */
 export function pluginReport(registry: Registry, subprocess: readonly PluginStats[] = []): PluginReport[] {
   return registry.plugins().map((plugin) => {
     const report: PluginReport = {
@@ -26,7 +26,7 @@ export function pluginReport(registry: Registry, subprocess: readonly PluginStat
     };
     const stats = subprocess.find((s) => s.plugin === plugin.name);
     if (!stats) return report;
-    const { pids, state, restarts, calls, errors, latencyMs } = stats;
-    return { ...report, placement: "subprocess", pids, state, restarts, calls, errors, latencyMs: { p50: latencyMs.p50, p99: latencyMs.p99 } };
+    const { placement, pids, state, restarts, calls, errors, latencyMs } = stats;
+    return { ...report, placement, pids, state, restarts, calls, errors, latencyMs: { p50: latencyMs.p50, p99: latencyMs.p99 } };
   });
 }

@@ -2,12 +2,15 @@ import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import type { Logger } from "@loom/sdk";
 import type { RegisteredModule, Registry } from "../registry.ts";
-import type { PluginStats } from "../subprocess/plugin-stats.ts";
+import type { PluginEventListener, PluginStats } from "../subprocess/plugin-stats.ts";
 import type { LaunchTools } from "../subprocess/resolve-launch-command.ts";
 import { collectModuleIds } from "./collect-module-ids.ts";
 import { createLayeredRegistry } from "./create-layered-registry.ts";
+import { createPluginEventFanIn } from "./create-plugin-event-fan-in.ts";
+import { limitsKey } from "./plugin-limits.ts";
+import type { PluginLimits, PluginLimitsByName } from "./plugin-limits.ts";
 import { readPluginDirs } from "./read-plugin-dirs.ts";
-import type { FoundPlugin } from "./read-plugin-dirs.ts";
+import type { FoundPlugin, PluginDirScan } from "./read-plugin-dirs.ts";
 import { startFolderPlugin } from "./start-folder-plugin.ts";
 import type { StartedPlugin } from "./start-folder-plugin.ts";
 
@@ -17,6 +20,15 @@ export interface PluginLoaderOptions {
   /** The host's logger; each plugin logs under `{ plugin }`, each of its processes under `{ plugin, pid }`. */
   logger: Logger;
   tools?: LaunchTools;
+}
+
+export interface PrepareOptions {
+  /**
+   * The host's limits by plugin name (plugin.json's `name`); each key wins over plugin.json's
+   * `subprocess`. A plugin whose limits change is restarted by the next prepare; a name no plugin dir
+   * provides is a warning in the log.
+   */
+  limits?: PluginLimitsByName | undefined;
 }
 
 /**
@@ -31,21 +43,36 @@ export interface PluginLoader extends AsyncDisposable {
    * plugin provides, found in `dirs`. Throws CONFIG_INVALID listing every needed plugin that was refused
    * (bad plugin.json, missing file, hash mismatch, failed start, handshake modules ≠ plugin.json's).
    */
-  prepare(raw: unknown, dirs: readonly string[]): Promise<void>;
+  prepare(raw: unknown, dirs: readonly string[], options?: PrepareOptions): Promise<void>;
   /** The prepared config now serves: stops the plugins only the previous one needed. */
   commit(): Promise<void>;
   /** The prepared config was not taken: stops the plugins only it needed. */
   rollback(): Promise<void>;
   /** Stats of the running out-of-tree plugins in view. */
   stats(): PluginStats[];
+  /**
+   * Adds a listener of the events of every running out-of-tree plugin: each method call and lifecycle
+   * step with its duration and outcome, process state changes and restarts (a plugin's first start is
+   * over before it is listened to). Returns the function that removes the listener. While nobody
+   * listens, no event is built.
+   */
+  subscribe(listener: PluginEventListener): () => void;
   /** Stops every plugin. */
   stop(): Promise<void>;
 }
 
 type Entry = StartedPlugin & { readonly key: string };
 
-/** A plugin is reused across reloads while its folder and plugin.json text are unchanged. */
-const keyOf = (found: FoundPlugin) => `${found.folder}\0${found.manifestText}`;
+/** A plugin is reused across reloads while its folder, plugin.json text and host limits are unchanged. */
+const keyOf = (found: FoundPlugin, limits: PluginLimits | undefined) => `${found.folder}\0${found.manifestText}\0${limitsKey(limits)}`;
+
+/** The limits set for `name`, without keys whose value is undefined (they would erase plugin.json's). */
+function limitsOf(byName: PluginLimitsByName | undefined, name: string): PluginLimits | undefined {
+  const limits = byName && Object.hasOwn(byName, name) ? byName[name] : undefined;
+  if (!limits) return undefined;
+  const defined = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)) as PluginLimits;
+  return Object.keys(defined).length > 0 ? defined : undefined;
+}
 
 export function createPluginLoader(options: PluginLoaderOptions): PluginLoader {
   const { registry: base, logger } = options;
@@ -53,6 +80,7 @@ export function createPluginLoader(options: PluginLoaderOptions): PluginLoader {
   let active = new Set<string>();
   let pending: Set<string> | undefined;
   let view = new Map<string, RegisteredModule>();
+  const events = createPluginEventFanIn(logger);
 
   const viewOf = (keys: Set<string>): Map<string, RegisteredModule> => {
     const modules = new Map<string, RegisteredModule>();
@@ -72,26 +100,39 @@ export function createPluginLoader(options: PluginLoaderOptions): PluginLoader {
     const unused = [...running.values()].filter((entry) => !keep.has(entry.key));
     for (const entry of unused) running.delete(entry.key);
     await Promise.all(unused.map((entry) => entry.pool.stop()));
+    for (const entry of unused) events.remove(entry.pool);
   };
 
-  const start = async (found: FoundPlugin): Promise<Entry> => {
-    const key = keyOf(found);
+  const start = async (found: FoundPlugin, limits: PluginLimits | undefined): Promise<Entry> => {
+    const key = keyOf(found, limits);
     const existing = running.get(key);
     if (existing) return existing;
-    const entry = { key, ...(await startFolderPlugin(found, { logger, ...(options.tools ? { tools: options.tools } : {}) })) };
+    const entry = { key, ...(await startFolderPlugin(found, { logger, ...(options.tools ? { tools: options.tools } : {}) }, limits)) };
     running.set(key, entry);
-    logger.info({ plugin: entry.definition.name, version: entry.definition.version, folder: found.folder, pids: entry.pool.stats().pids }, "subprocess plugin started");
+    events.add(entry.pool);
+    const { name, version } = entry.definition;
+    logger.info({ plugin: name, version, folder: found.folder, pids: entry.pool.stats().pids, ...(limits ? { limits } : {}) }, "subprocess plugin started");
     return entry;
+  };
+
+  /** A limits entry for a plugin no plugin dir has may be deliberate (the plugin is not installed here): a warning. */
+  const warnUnknownLimits = (byName: PluginLimitsByName | undefined, scan: PluginDirScan, dirs: readonly string[]) => {
+    if (!byName) return;
+    const names = new Set([...scan.found.map((f) => f.manifest.name), ...scan.refused.map((r) => r.name)]);
+    for (const name of Object.keys(byName)) {
+      if (!names.has(name)) logger.warn({ plugin: name, dirs, known: [...names].sort() }, "limits are set for a plugin no plugin dir provides; they apply to nothing");
+    }
   };
 
   const loader: PluginLoader = {
     registry: createLayeredRegistry(base, () => view),
-    async prepare(raw, dirs) {
+    async prepare(raw, dirs, prepareOptions = {}) {
       pending = new Set();
       view = new Map();
       const wanted = [...collectModuleIds(raw, base)].filter((id) => !base.get(id) && base.namespace(id.slice(0, id.lastIndexOf("."))));
       if (wanted.length === 0) return;
       const scan = await readPluginDirs(dirs);
+      warnUnknownLimits(prepareOptions.limits, scan, dirs);
       const needed = new Map<string, FoundPlugin>();
       const diagnostics: Diagnostic[] = [];
       for (const id of wanted) {
@@ -113,7 +154,7 @@ export function createPluginLoader(options: PluginLoaderOptions): PluginLoader {
       for (const refused of scan.refused) {
         if (!unknownRefused.includes(refused) && !refused.modules.some((id) => wanted.includes(id))) logger.warn({ folder: refused.folder, problems: refused.diagnostics }, "plugin refused (the config does not use it)");
       }
-      const results = await Promise.allSettled([...needed.values()].map(start));
+      const results = await Promise.allSettled([...needed.values()].map((found) => start(found, limitsOf(prepareOptions.limits, found.manifest.name))));
       for (const result of results) {
         if (result.status === "fulfilled") pending.add(result.value.key);
         else if (isLoomError(result.reason) && result.reason.diagnostics.length > 0) diagnostics.push(...result.reason.diagnostics);
@@ -140,6 +181,7 @@ export function createPluginLoader(options: PluginLoaderOptions): PluginLoader {
       const entry = [...running.values()].find((e) => e.definition === plugin);
       return entry ? [entry.pool.stats()] : [];
     }),
+    subscribe: (listener) => events.subscribe(listener),
     async stop() {
       active = new Set();
       pending = undefined;

@@ -1,6 +1,7 @@
 import { ErrorCode, LoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import { z } from "zod";
+import { ExecPluginOptionsSchema } from "../exec/exec-options.ts";
 import { SubprocessPluginOptionsSchema } from "../subprocess/subprocess-options.ts";
 import { zodDiagnostics } from "../zod-diagnostics.ts";
 
@@ -14,6 +15,16 @@ const SHA256_SRI = /^sha256-[A-Za-z0-9+/]{43}=$/;
 export const ManifestSubprocessSchema = SubprocessPluginOptionsSchema.omit({ name: true, command: true, args: true, cwd: true }).describe(
   "How the host runs the plugin's processes: timeouts, concurrency, pool size (processes), memory (memoryLimitMb).",
 );
+
+/** The exec settings a plugin.json may set (placement "exec"). */
+export const ManifestExecSchema = ExecPluginOptionsSchema.pick({ timeoutMs: true, maxConcurrent: true, maxQueued: true, memoryLimitMb: true }).describe(
+  "How the host runs the plugin's per-call processes: timeout, processes at once, queue size, memory (memoryLimitMb).",
+);
+
+/** How an out-of-tree plugin runs: one long-lived process pool, or one process per call. */
+export const ManifestPlacementSchema = z
+  .enum(["subprocess", "exec"])
+  .describe('"subprocess": long-lived processes that serve many calls; "exec": one process per call, request on stdin, response on stdout (docs/protocol.md, "Exec mode").');
 
 /** `plugin.json`: what the host needs to start an out-of-tree plugin and to trust its files. */
 export const PluginManifestSchema = z
@@ -38,7 +49,19 @@ export const PluginManifestSchema = z
       .record(z.string().min(1), z.string().regex(SHA256_SRI, 'expected "sha256-" followed by the base64 SHA-256 digest (44 characters)'))
       .refine((files) => Object.keys(files).length > 0, "list at least the plugin's entry file")
       .describe('Every file the plugin runs, relative to the plugin folder, to its SHA-256 as "sha256-<base64>". A mismatch refuses the plugin.'),
+    placement: ManifestPlacementSchema.default("subprocess"),
     subprocess: ManifestSubprocessSchema.optional(),
+    exec: ManifestExecSchema.optional(),
+  })
+  .superRefine((manifest, context) => {
+    // Each settings object belongs to one placement: the other one would be silently ignored.
+    const wrong = manifest.placement === "exec" ? "subprocess" : "exec";
+    if (manifest[wrong] === undefined) return;
+    context.addIssue({
+      code: "custom",
+      path: [wrong],
+      message: `"${wrong}" is only valid with "placement": "${wrong}", and this plugin's placement is "${manifest.placement}"; remove "${wrong}" or set "placement": "${wrong}"`,
+    });
   })
   .describe("An out-of-tree plugin: how to start it, what it provides, and the hashes of its files.");
 

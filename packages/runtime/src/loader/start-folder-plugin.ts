@@ -2,10 +2,13 @@ import { join, resolve } from "node:path";
 import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import type { PluginDefinition } from "@loom/sdk";
+import { execLimits } from "../exec/exec-limits.ts";
+import { createExecPluginPool } from "../exec/exec-plugin-pool.ts";
 import { createRemotePlugin } from "../subprocess/create-remote-plugin.ts";
 import { createPluginPool } from "../subprocess/plugin-pool.ts";
 import type { PluginPool, PluginPoolContext } from "../subprocess/plugin-pool.ts";
 import { PLUGIN_MANIFEST_FILE } from "./plugin-manifest.ts";
+import type { PluginLimits } from "./plugin-limits.ts";
 import type { FoundPlugin } from "./read-plugin-dirs.ts";
 
 /** A started out-of-tree plugin: its pool and the definition the registry sees. */
@@ -24,9 +27,10 @@ function inFolder(folder: string, value: string, isCommand: boolean): string {
 /**
  * Starts the pool of a plugin folder (cwd: the folder) and checks that its handshake announces exactly
  * the modules of its plugin.json. Throws PLUGIN_START_FAILED with one diagnostic naming the plugin and
- * the reason; the pool is stopped then.
+ * the reason; the pool is stopped then. `overrides` (the host's limits) win over plugin.json's `subprocess`.
+ * Placement "exec" makes an exec plugin instead: a process per call, whose start is one run for the handshake.
  */
-export async function startFolderPlugin(found: FoundPlugin, context: PluginPoolContext): Promise<StartedPlugin> {
+export async function startFolderPlugin(found: FoundPlugin, context: PluginPoolContext, overrides?: PluginLimits): Promise<StartedPlugin> {
   const { folder, manifest } = found;
   const file = join(folder, PLUGIN_MANIFEST_FILE);
   const refuse = (message: string, hint: string, cause?: unknown): LoomError => {
@@ -35,18 +39,18 @@ export async function startFolderPlugin(found: FoundPlugin, context: PluginPoolC
   };
   let pool: PluginPool;
   try {
-    pool = createPluginPool(
-      {
-        ...manifest.subprocess,
-        name: manifest.name,
-        command: inFolder(folder, manifest.command, true),
-        args: manifest.args.map((arg) => inFolder(folder, arg, false)),
-        cwd: folder,
-      },
-      context,
-    );
+    const launch = {
+      name: manifest.name,
+      command: inFolder(folder, manifest.command, true),
+      args: manifest.args.map((arg) => inFolder(folder, arg, false)),
+      cwd: folder,
+    };
+    pool =
+      manifest.placement === "exec"
+        ? createExecPluginPool({ ...manifest.exec, ...execLimits(overrides), ...launch }, context)
+        : createPluginPool({ ...manifest.subprocess, ...overrides, ...launch }, context);
   } catch (error) {
-    throw refuse(isLoomError(error) ? error.message : String(error), `fix "subprocess" in ${file}`, error);
+    throw refuse(isLoomError(error) ? error.message : String(error), `fix "${manifest.placement}" in ${file}`, error);
   }
   try {
     const handshake = await pool.start();

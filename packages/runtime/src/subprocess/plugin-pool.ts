@@ -202,7 +202,7 @@ class SubprocessPluginPool implements PluginPool {
     } finally {
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       this.#logger.debug({ pid, module: record.module, method, latencyMs, outcome }, "plugin call");
-      this.#stats.emit({ type: "call", plugin: this.name, module: record.module, method, latencyMs, outcome });
+      this.#stats.recordCall(this.name, record.module, method, latencyMs, outcome);
     }
   }
 

@@ -4,7 +4,11 @@ import { LatencyHistogram } from "./latency-histogram.ts";
 import type { LatencySummary } from "./latency-histogram.ts";
 import type { SupervisorState } from "./supervisor-state.ts";
 
-/** What a metrics layer can subscribe to (the gateway maps these to prom-client). */
+/**
+ * What a metrics layer can subscribe to (the gateway maps these to prom-client). A `call` is one method
+ * call or one lifecycle step (provision, validate, start, stop, cleanup) in one process; `create` and
+ * `destroy` are not calls. `latencyMs` is the call's duration as the host sees it.
+ */
 export type PluginEvent =
   | { type: "call"; plugin: string; module: string; method: string; latencyMs: number; outcome: "ok" | ErrorCode }
   | { type: "state"; plugin: string; slot: number; pid: number | undefined; from: SupervisorState; to: SupervisorState; reason?: string | undefined }
@@ -24,10 +28,10 @@ export interface PluginProcessStats {
   readonly startedAt: number | undefined;
 }
 
-/** A snapshot of one subprocess plugin, for `/metrics` and `plugins list`. */
+/** A snapshot of one out-of-tree plugin (a subprocess pool, or an exec plugin's one slot), for `/metrics` and `plugins list`. */
 export interface PluginStats {
   readonly plugin: string;
-  readonly placement: "subprocess";
+  readonly placement: "subprocess" | "exec";
   readonly version: string | undefined;
   /** The best state among the slots: ready if any is, then starting, backoff, crashed, failed, stopped. */
   readonly state: SupervisorState;
@@ -64,15 +68,19 @@ export class PluginStatsRecorder {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Records one finished call (a method or a lifecycle step). Its event object is built only when a
+   * listener is subscribed, so an unobserved call allocates nothing here.
+   */
+  recordCall(plugin: string, module: string, method: string, latencyMs: number, outcome: "ok" | ErrorCode): void {
+    this.#countCall(latencyMs, outcome);
+    if (this.#listeners.size > 0) this.#notify({ type: "call", plugin, module, method, latencyMs, outcome });
+  }
+
   emit(event: PluginEvent): void {
     switch (event.type) {
       case "call":
-        this.calls++;
-        this.#histogram.record(event.latencyMs);
-        if (event.outcome !== "ok") {
-          this.errors++;
-          this.#errorsByCode[event.outcome] = (this.#errorsByCode[event.outcome] ?? 0) + 1;
-        }
+        this.#countCall(event.latencyMs, event.outcome);
         break;
       case "state":
         if (event.to === "crashed") this.crashes++;
@@ -84,6 +92,19 @@ export class PluginStatsRecorder {
         this.droppedLogLines += event.count;
         break;
     }
+    this.#notify(event);
+  }
+
+  #countCall(latencyMs: number, outcome: "ok" | ErrorCode): void {
+    this.calls++;
+    this.#histogram.record(latencyMs);
+    if (outcome !== "ok") {
+      this.errors++;
+      this.#errorsByCode[outcome] = (this.#errorsByCode[outcome] ?? 0) + 1;
+    }
+  }
+
+  #notify(event: PluginEvent): void {
     for (const listener of this.#listeners) {
       try {
         listener(event);
@@ -94,10 +115,10 @@ export class PluginStatsRecorder {
   }
 
   /** The plugin's stats now, given its process slots. */
-  snapshot(plugin: string, version: string | undefined, processes: PluginProcessStats[]): PluginStats {
+  snapshot(plugin: string, version: string | undefined, processes: PluginProcessStats[], placement: PluginStats["placement"] = "subprocess"): PluginStats {
     return {
       plugin,
-      placement: "subprocess",
+      placement,
       version,
       state: summarizeState(processes.map((p) => p.state)),
       pids: processes.flatMap((p) => (p.pid !== undefined && p.state === "ready" ? [p.pid] : [])),

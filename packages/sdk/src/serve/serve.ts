@@ -6,7 +6,9 @@ import type { LogLevel } from "./create-json-logger.ts";
 import { httpHandlersServed } from "./http-handlers-served.ts";
 import { openChannel } from "./open-channel.ts";
 import { runConnection } from "./run-connection.ts";
+import { serveExec } from "./serve-exec.ts";
 import type { ServedNamespace, UnservableNamespace } from "./served-namespace.ts";
+import { takeStdout } from "./take-stdout.ts";
 
 export interface ServeOptions {
   /**
@@ -57,6 +59,8 @@ function checkOptions(options: ServeOptions): void {
  *   the host: an `error` frame, exit 1.
  * - The modules' `context.logger` writes pino-style JSON lines to stderr. stdout is the plugin's own:
  *   nothing a module prints there can reach the protocol channel.
+ * - With LOOM_PLUGIN_MODE=exec (docs/protocol.md, "Exec mode") it serves one run over stdin and stdout
+ *   instead and exits; `process.stdout` writes (console.log) then go to stderr.
  */
 export function serve(plugin: PluginDefinition, options: ServeOptions = {}): void {
   let launch: PluginLaunch;
@@ -66,26 +70,23 @@ export function serve(plugin: PluginDefinition, options: ServeOptions = {}): voi
     refuse(isLoomError(error) || error instanceof Error ? error.message : String(error));
   }
   checkOptions(options);
+  // Exec mode: stdout carries the frames, so it is taken before anything else can print there.
+  const execOutput = launch.mode === "exec" ? takeStdout() : undefined;
   // The plugin's own child processes must not think a host started them.
   for (const name of Object.values(PluginEnv)) delete process.env[name];
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const logger = createJsonLogger({ level: options.logLevel ?? "info", write: (line) => process.stderr.write(line) });
-  void runConnection({
-    plugin,
-    launch,
-    channel: openChannel(launch.channel),
-    lifeline: process.stdin,
-    logger,
-    namespaces: {
-      "http.handlers": httpHandlersServed(launch.maxFrameBytes),
-      "http.middleware": {
-        unservable: "modules call next(), a call back into the host, and protocol v1 has no requests from the plugin to the host; run this plugin bundled to use them",
-      } satisfies UnservableNamespace,
-      ...options.namespaces,
-    },
-    maxFrameBytes,
-    maxConcurrentCalls: options.maxConcurrentCalls,
-  }).then(
+  const namespaces = {
+    "http.handlers": httpHandlersServed(launch.maxFrameBytes),
+    "http.middleware": {
+      unservable: "modules call next(), a call back into the host, and protocol v1 has no requests from the plugin to the host; run this plugin bundled to use them",
+    } satisfies UnservableNamespace,
+    ...options.namespaces,
+  };
+  const served = execOutput
+    ? serveExec({ plugin, launch, output: execOutput, logger, namespaces, maxFrameBytes })
+    : runConnection({ plugin, launch, channel: openChannel(launch.channel), lifeline: process.stdin, logger, namespaces, maxFrameBytes, maxConcurrentCalls: options.maxConcurrentCalls });
+  void served.then(
     (code) => process.exit(code),
     (error: unknown) => {
       writeStderr(`serve failed (a bug in @loom/sdk/serve): ${error instanceof Error ? error.stack : String(error)}`);

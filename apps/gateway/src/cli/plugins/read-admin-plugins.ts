@@ -3,7 +3,7 @@ import { z } from "zod";
 export const PluginRowSchema = z.object({
   name: z.string(),
   version: z.string(),
-  placement: z.enum(["bundled", "subprocess"]),
+  placement: z.enum(["bundled", "subprocess", "exec"]),
   modules: z.array(z.string()),
   pids: z.array(z.number()).optional(),
   state: z.string().optional(),
