@@ -54,11 +54,13 @@ describe("GET /metrics and gateway plugins list", () => {
       expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await response.text();
       const plugin = { plugin: "node-hello", module: "http.handlers.node_hello" };
-      const method = /^loom_plugin_calls_total\{[^}]*plugin="node-hello"[^}]*method="([^"]+)"/m.exec(text)?.[1];
-      expect(method).toBeDefined();
-      expect(sample(text, "loom_plugin_calls_total", { ...plugin, method: method! })).toBeGreaterThanOrEqual(REQUESTS);
-      expect(sample(text, "loom_plugin_call_duration_seconds_count", { ...plugin, method: method! })).toBeGreaterThanOrEqual(REQUESTS);
-      expect(sample(text, "loom_plugin_call_duration_seconds_bucket", { ...plugin, method: method!, le: "+Inf" })).toBeGreaterThanOrEqual(REQUESTS);
+      expect(sample(text, "loom_plugin_calls_total", { ...plugin, method: "handle" })).toBe(REQUESTS);
+      expect(sample(text, "loom_plugin_call_duration_seconds_count", { ...plugin, method: "handle" })).toBe(REQUESTS);
+      expect(sample(text, "loom_plugin_call_duration_seconds_bucket", { ...plugin, method: "handle", le: "+Inf" })).toBe(REQUESTS);
+      // Lifecycle steps are calls too (once per process): the load provisioned, validated and started the handler.
+      for (const step of ["provision", "validate", "start"]) expect(sample(text, "loom_plugin_calls_total", { ...plugin, method: step })).toBe(1);
+      expect(sample(text, "loom_plugin_call_errors_total", plugin)).toBeUndefined();
+      expect(text).toContain("# HELP loom_plugin_calls_total Calls to subprocess plugins: method calls and lifecycle steps");
       expect(sample(text, "loom_plugin_state", { plugin: "node-hello", state: "ready" })).toBe(1);
       expect(sample(text, "loom_plugin_state", { plugin: "node-hello", state: "crashed" })).toBe(0);
       expect(sample(text, "loom_plugin_processes", { plugin: "node-hello" })).toBe(1);

@@ -1,3 +1,4 @@
+import { PluginLimitsSchema } from "@loom/runtime";
 import { z } from "zod";
 import { isLoopbackHost, ListenAddressSchema } from "./listen-address.ts";
 import { RouteSchema } from "./route-schema.ts";
@@ -51,6 +52,12 @@ export const GatewayConfigSchema = z
           .default(["./plugins.d"])
           .describe(
             "Folders holding out-of-tree plugins, one sub-folder with a plugin.json each; relative to the config file's folder. A module the config names that no bundled plugin provides is looked up here. A missing folder holds no plugins.",
+          ),
+        limits: z
+          .record(z.string().min(1), PluginLimitsSchema)
+          .default({})
+          .describe(
+            "The operator's limits per out-of-tree plugin, keyed by its plugin.json `name`, e.g. { \"python-hello\": { \"callTimeoutMs\": 2000, \"processes\": 4 } }. Each key set here wins over the same key of the plugin's plugin.json `subprocess`. A reload that changes a plugin's limits restarts that plugin; unchanged limits keep its processes. A name that no plugin dir provides is a warning in the log, not an error: a config shared between machines may set limits for a plugin that is not installed on this one.",
           ),
       })
       .prefault({})

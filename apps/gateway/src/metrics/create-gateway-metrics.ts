@@ -1,22 +1,31 @@
-import type { PluginStats } from "@loom/runtime";
+import type { PluginEventListener, PluginStats } from "@loom/runtime";
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import { createPluginCallMetrics } from "./plugin-call-metrics.ts";
-import type { PluginCallMetrics } from "./plugin-call-metrics.ts";
 import { registerPluginStatsMetrics } from "./plugin-stats-metrics.ts";
 
 /** The gateway's Prometheus metrics, in a registry of their own (never prom-client's global one). */
 export interface GatewayMetrics {
   readonly registry: Registry;
-  readonly pluginCalls: PluginCallMetrics;
   /** Counts one response of the main listener by status class: an array lookup and an increment. */
   countResponse(status: number): void;
 }
 
+export interface GatewayMetricsOptions {
+  /** The running subprocess plugins' stats, read at scrape time. */
+  stats: () => readonly PluginStats[];
+  /** The plugin loader's `subscribe`: call events feed the call metrics. */
+  subscribe: (listener: PluginEventListener) => () => void;
+}
+
 /** Builds the registry with Node's process metrics, plugin call metrics, plugin gauges and HTTP counters. */
-export function createGatewayMetrics(options: { stats: () => readonly PluginStats[] }): GatewayMetrics {
+export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerPluginStatsMetrics(registry, options.stats);
+  const recordCall = createPluginCallMetrics(registry);
+  options.subscribe((event) => {
+    if (event.type === "call") recordCall(event);
+  });
   const requests = new Counter({
     name: "loom_http_requests_total",
     help: "Responses of the gateway's main listener, by status class.",
@@ -26,7 +35,6 @@ export function createGatewayMetrics(options: { stats: () => readonly PluginStat
   const byClass = [1, 2, 3, 4, 5].map((c) => requests.labels({ class: `${c}xx` }));
   return {
     registry,
-    pluginCalls: createPluginCallMetrics(registry),
     countResponse(status) {
       byClass[Math.floor(status / 100) - 1]?.inc();
     },

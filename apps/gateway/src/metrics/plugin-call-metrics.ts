@@ -1,51 +1,58 @@
-import { performance } from "node:perf_hooks";
-import { isLoomError } from "@loom/protocol";
 import { LATENCY_BUCKETS_MS } from "@loom/runtime";
+import type { PluginEvent } from "@loom/runtime";
 import { Counter, Histogram } from "prom-client";
 import type { Registry } from "prom-client";
 
-/** The instruments of one method of one subprocess module, resolved once per instance, not per call. */
-export interface MethodMetrics {
-  /** A call started at `started` (performance.now()) ended; `error` when it failed. */
-  done(started: number, error?: unknown): void;
-}
-
-export interface PluginCallMetrics {
-  forMethod(plugin: string, module: string, method: string): MethodMetrics;
-}
+/** One call event of the plugin loader's `subscribe`. */
+export type PluginCallEvent = Extract<PluginEvent, { type: "call" }>;
 
 /** Histogram buckets in seconds, the same bounds as the runtime's LatencyHistogram (p50/p99 in GET /plugins). */
 export const LATENCY_BUCKETS_SECONDS: readonly number[] = LATENCY_BUCKETS_MS.map((ms) => ms / 1000);
 
-/** Calls, errors by code, and latency of subprocess plugin calls, by plugin, module and method. */
-export function createPluginCallMetrics(registry: Registry): PluginCallMetrics {
+/** The instruments of one method of one subprocess module, resolved on its first call. */
+interface MethodInstruments {
+  readonly calls: { inc(): void };
+  readonly latency: { observe(value: number): void };
+}
+
+/**
+ * Calls, errors by code, and latency of subprocess plugin calls, by plugin, module and method, fed by
+ * the plugin loader's call events. Per call: three map lookups, an increment and an observation.
+ */
+export function createPluginCallMetrics(registry: Registry): (event: PluginCallEvent) => void {
   const labelNames = ["plugin", "module", "method"] as const;
-  const calls = new Counter({ name: "loom_plugin_calls_total", help: "Calls to subprocess plugin methods.", labelNames, registers: [registry] });
+  const what = "method calls and lifecycle steps (provision, validate, start, stop, cleanup; each runs once per process)";
+  const calls = new Counter({ name: "loom_plugin_calls_total", help: `Calls to subprocess plugins: ${what}.`, labelNames, registers: [registry] });
   const errors = new Counter({
     name: "loom_plugin_call_errors_total",
-    help: "Subprocess plugin calls that failed, by error code.",
+    help: `Subprocess plugin calls that failed, by error code: ${what}.`,
     labelNames: [...labelNames, "code"],
     registers: [registry],
   });
   const latency = new Histogram({
     name: "loom_plugin_call_duration_seconds",
-    help: "Latency of subprocess plugin calls as the gateway sees them.",
+    help: `Duration of subprocess plugin calls as the gateway sees them: ${what}.`,
     labelNames,
     buckets: [...LATENCY_BUCKETS_SECONDS],
     registers: [registry],
   });
-  return {
-    forMethod(plugin, module, method) {
+  const byPlugin = new Map<string, Map<string, Map<string, MethodInstruments>>>();
+  const instrumentsOf = (plugin: string, module: string, method: string): MethodInstruments => {
+    let byModule = byPlugin.get(plugin);
+    if (!byModule) byPlugin.set(plugin, (byModule = new Map()));
+    let byMethod = byModule.get(module);
+    if (!byMethod) byModule.set(module, (byMethod = new Map()));
+    let instruments = byMethod.get(method);
+    if (!instruments) {
       const labels = { plugin, module, method };
-      const callsOf = calls.labels(labels);
-      const latencyOf = latency.labels(labels);
-      return {
-        done(started, error) {
-          callsOf.inc();
-          latencyOf.observe((performance.now() - started) / 1000);
-          if (error !== undefined) errors.inc({ ...labels, code: isLoomError(error) ? error.code : "INTERNAL" });
-        },
-      };
-    },
+      byMethod.set(method, (instruments = { calls: calls.labels(labels), latency: latency.labels(labels) }));
+    }
+    return instruments;
+  };
+  return (event) => {
+    const instruments = instrumentsOf(event.plugin, event.module, event.method);
+    instruments.calls.inc();
+    instruments.latency.observe(event.latencyMs / 1000);
+    if (event.outcome !== "ok") errors.inc({ plugin: event.plugin, module: event.module, method: event.method, code: event.outcome });
   };
 }
