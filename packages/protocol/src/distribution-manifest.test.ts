@@ -26,6 +26,18 @@ describe("DistributionManifestSchema", () => {
     expect(manifest.plugins[3]).toEqual({ name: "@loom/plugin-headers", placement: "bundled" });
   });
 
+  it("takes the placements bundled, subprocess and exec, and refuses another with the allowed values", () => {
+    const manifest = DistributionManifestSchema.parse({
+      host: "@loom/gateway",
+      plugins: [{ name: "a", placement: "bundled" }, { name: "b", placement: "subprocess" }, { path: "./c", placement: "exec" }],
+    });
+    expect(manifest.plugins.map((p) => (typeof p === "string" ? "bundled" : p.placement))).toEqual(["bundled", "subprocess", "exec"]);
+    const union = DistributionManifestSchema.safeParse({ host: "h", plugins: [{ name: "a", placement: "inline" }] }).error?.issues[0];
+    expect(union).toMatchObject({ code: "invalid_union", path: ["plugins", 0] });
+    const branch = (union as { errors: { path: PropertyKey[]; message: string }[][] }).errors.flat().find((i) => i.path[0] === "placement");
+    expect(branch?.message).toBe('Invalid option: expected one of "bundled"|"subprocess"|"exec"');
+  });
+
   it("refuses unknown keys, wrong types, bad versions and nameless entries with the path", () => {
     expect(problems({ host: "h", plugin: [] })).toEqual(['(root): Unrecognized key: "plugin"']);
     expect(problems({ host: 5 })).toEqual(["host: Invalid input: expected string, received number"]);

@@ -1,7 +1,13 @@
 import { z } from "zod";
 
-/** Where a plugin's modules run. `subprocess` and `exec` arrive with the subprocess runtime. */
-export const PlacementSchema = z.enum(["bundled"]).describe('Where the plugin runs: "bundled" compiles it into the build.');
+/** Where a plugin's modules run: in the host's bundle, in supervised child processes, or one process per call. */
+export const PlacementSchema = z
+  .enum(["bundled", "subprocess", "exec"])
+  .describe(
+    'Where the plugin runs. "bundled" (default): compiled into the host\'s bundle, in the host process. ' +
+      '"subprocess": built into <output>/plugins.d/<plugin>/ and run by the host as a supervised child process (protocol v1). ' +
+      '"exec": built the same way, but the host starts one process per call.',
+  );
 
 export type Placement = z.infer<typeof PlacementSchema>;
 

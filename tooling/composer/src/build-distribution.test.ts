@@ -199,7 +199,7 @@ describe("loom build: bad manifests", () => {
     expect(result.err).toContain("plugins.2: needs @loom/sdk ^9.0.0, but this build has 0.1.0 (plugin @loom/fixture-old-sdk)");
   });
 
-  it("names every bundle hazard in a plugin by file and line, with the hint to run it out of process", async () => {
+  it("names every bundle hazard in a plugin by file and line, with the hint to change it or ship it as a plugin folder", async () => {
     const fixture = fileURLToPath(new URL("../test/fixtures/hazards", import.meta.url));
     const file = manifest("hazards", { plugins: [fixture] });
     const result = await loom(["build", file]);
@@ -211,7 +211,7 @@ describe("loom build: bad manifests", () => {
     expect(result.err).toContain(`${source}:10: require(…: a require whose argument is not a string literal is not bundled`);
     expect(result.err).toContain(`${source}:6: createRequire(…`);
     expect(result.err).toContain(`${source}: imports node:worker_threads: worker threads need files of their own`);
-    expect(result.err).toContain('hint: this code cannot be bundled: give the plugin placement "subprocess"');
+    expect(result.err).toContain('hint: this code cannot be bundled, in the host or out of process (placement "subprocess" bundles too)');
     const checked = await loom(["check", file]);
     expect(checked.code).toBe(1);
     expect(checked.err).toContain(`${source}: imports node:worker_threads`);

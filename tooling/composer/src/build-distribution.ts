@@ -7,6 +7,8 @@ import { makeExecutable } from "./make-executable.ts";
 import { ELF_MACHINE } from "./read-elf-machine.ts";
 import type { NodePlatform } from "./read-elf-machine.ts";
 import { writeSbom } from "./write-sbom.ts";
+import { PLUGINS_DIR } from "./serve-plugin-command.ts";
+import { pluginFolderFiles, writePluginFolders } from "./write-plugin-folders.ts";
 import { composeEntry } from "./compose-entry.ts";
 import type { BuildInfo } from "./generate-entry.ts";
 import { findWorkspaceRoot, listWorkspacePackages } from "./find-workspace.ts";
@@ -31,6 +33,8 @@ export interface BuildResult {
   sbom: string;
   bytes: number;
   buildInfo: BuildInfo;
+  /** The folders of the plugins with placement subprocess or exec, `<output folder>/plugins.d/<plugin>/`. */
+  pluginFolders: string[];
 }
 
 /**
@@ -54,12 +58,26 @@ async function fileStamp(file: string): Promise<string | undefined> {
   }
 }
 
-async function readStamp(file: string): Promise<{ inputsHash: string; output: string; outputStamp: string } | undefined> {
+interface OutputStamp {
+  inputsHash: string;
+  output: string;
+  outputStamp: string;
+  /** Each written plugin folder file (plugin.cjs, plugin.json) -> its fileStamp. */
+  pluginFiles?: Record<string, string>;
+}
+
+async function readStamp(file: string): Promise<OutputStamp | undefined> {
   try {
     return JSON.parse(await readFile(file, "utf8"));
   } catch {
     return undefined;
   }
+}
+
+/** True when every file still has the stamp it was written with. */
+async function stampsMatch(files: Record<string, string>): Promise<boolean> {
+  const now = await Promise.all(Object.entries(files).map(async ([file, stamp]) => (await fileStamp(file)) === stamp));
+  return now.every(Boolean);
 }
 
 /** One hash over every bundled file's path and bytes plus the given settings. */
@@ -114,7 +132,8 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   const outDir = resolve(options.outDir ?? (loaded.manifest.output ? resolve(dirname(loaded.file), loaded.manifest.output) : join(root, "dist", loaded.name)));
   await mkdir(outDir, { recursive: true });
   const composing = progress.step("compose entry");
-  const { entry, entryDir, buildInfo: info, inputs, bundle: bundleCode } = await composeEntry(loaded, root, distribution, runtime.node);
+  const { entry, entryDir, buildInfo: info, inputs, bundle: bundleCode, pluginBundles } = await composeEntry(loaded, root, distribution, runtime.node);
+  const pluginFolders = pluginBundles.map((b) => join(outDir, PLUGINS_DIR, b.folder));
   composing.done();
   const bundleFile = target === "bundle" ? join(outDir, `${distribution.host.binName}.cjs`) : join(entryDir, `${distribution.host.binName}.cjs`);
 
@@ -127,14 +146,21 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
   const output = target === "executable" ? join(outDir, distribution.host.binName) : bundleFile;
   const sbom = `${output}.cdx.json`;
   const previous = await readStamp(stamp);
-  if (previous?.inputsHash === inputsHash && previous.output === output && (await fileStamp(output)) === previous.outputStamp && existsSync(sbom)) {
+  const previousPluginFiles = previous?.pluginFiles ?? {};
+  const samePluginFiles =
+    Object.keys(previousPluginFiles).sort().join("\n") === pluginFolders.flatMap(pluginFolderFiles).sort().join("\n") && (await stampsMatch(previousPluginFiles));
+  if (previous?.inputsHash === inputsHash && previous.output === output && (await fileStamp(output)) === previous.outputStamp && samePluginFiles && existsSync(sbom)) {
     hashing.done("unchanged");
-    return stamped.record({ distribution: distribution.name, cached: true, target, output, entry, sbom, bytes: (await stat(output)).size, buildInfo: info }, inputs);
+    return stamped.record({ distribution: distribution.name, cached: true, target, output, entry, sbom, bytes: (await stat(output)).size, buildInfo: info, pluginFolders }, inputs);
   }
   hashing.done();
   const bundling = progress.step("bundle");
   await writeFile(bundleFile, bundleCode);
   bundling.done();
+  // Also when there are none: a plugin folder an earlier build wrote here is removed.
+  const writing = pluginBundles.length > 0 ? progress.step("plugin folders") : undefined;
+  await writePluginFolders(outDir, pluginBundles, { target, binName: distribution.host.binName });
+  writing?.done(`${pluginBundles.length} in ${PLUGINS_DIR}/`);
   if (target === "executable") {
     const packing = progress.step("executable");
     const platform = runtime.platform in ELF_MACHINE ? (runtime.platform as NodePlatform) : undefined;
@@ -150,7 +176,9 @@ export async function buildDistribution(manifestFile: string, options: BuildOpti
     runtime: runtime.runtime,
   });
   describing.done();
-  await writeFile(stamp, JSON.stringify({ inputsHash, output, outputStamp: await fileStamp(output) }, null, 2));
+  const pluginFiles: Record<string, string> = {};
+  for (const file of pluginFolders.flatMap(pluginFolderFiles)) pluginFiles[file] = (await fileStamp(file)) ?? "absent";
+  await writeFile(stamp, JSON.stringify({ inputsHash, output, outputStamp: (await fileStamp(output)) ?? "absent", pluginFiles } satisfies OutputStamp, null, 2));
   const bytes = (await stat(output)).size;
-  return stamped.record({ distribution: distribution.name, cached: false, target, output, entry, sbom, bytes, buildInfo: info }, inputs);
+  return stamped.record({ distribution: distribution.name, cached: false, target, output, entry, sbom, bytes, buildInfo: info, pluginFolders }, inputs);
 }

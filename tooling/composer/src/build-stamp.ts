@@ -7,6 +7,7 @@ import { resolvePluginRef } from "@loom/protocol";
 import type { BuildResult } from "./build-distribution.ts";
 import { gitCommit } from "./git-commit.ts";
 import type { LoadedManifest } from "./read-manifest.ts";
+import { pluginFolderFiles } from "./write-plugin-folders.ts";
 
 export interface BuildStamp {
   /** The last build's result when nothing it was made from has changed since; undefined otherwise. */
@@ -103,7 +104,8 @@ function packageDirOf(file: string, root: string, seen: Map<string, string | und
  * exports), probes the bundle with esbuild and hashes every input: most of a second before it can say
  * "unchanged". A build also leaves a stamp: the size and mtime of every file it depends on (every bundled
  * file; the package.json and tsconfig.json of each workspace package in it; the manifest; the
- * workspace's package.json, lockfile and pnpm-workspace.yaml; the composer itself; the output) and a key
+ * workspace's package.json, lockfile and pnpm-workspace.yaml; the composer itself; the output and the
+ * files of its plugin folders) and a key
  * over everything else it used (manifest hash and overrides, options, working folder, Node,
  * SOURCE_DATE_EPOCH). When the key and every stamp match, and HEAD is still the commit the build-info
  * names, the last result is returned without resolving anything. Registry plugins and a pinned Node
@@ -140,7 +142,7 @@ export async function openBuildStamp(loaded: LoadedManifest, root: string, optio
       existsSync(previous.result.sbom) &&
       (readHead(root) ?? gitCommit(root)) === previous.result.buildInfo.commit;
     if (same) {
-      unchanged = { ...previous.result, cached: true };
+      unchanged = { ...previous.result, pluginFolders: previous.result.pluginFolders ?? [], cached: true };
     }
   } catch {
     // No stamp yet, or an unreadable one: take the slow path.
@@ -152,7 +154,8 @@ export async function openBuildStamp(loaded: LoadedManifest, root: string, optio
       const entryDir = dirname(result.entry);
       const seen = new Map<string, string | undefined>();
       const workspaceFiles = ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml"].map((name) => join(root, name));
-      const paths = new Set<string>([loaded.file, ...workspaceFiles, ...composerFiles(), result.output]);
+      const written = new Set([result.output, ...result.pluginFolders.flatMap(pluginFolderFiles)]);
+      const paths = new Set<string>([loaded.file, ...workspaceFiles, ...composerFiles(), ...written]);
       for (const input of inputs) {
         const path = resolve(root, input);
         if (path.startsWith(entryDir + sep)) continue; // the generated entry: rewritten by every build, made from the rest
@@ -163,7 +166,7 @@ export async function openBuildStamp(loaded: LoadedManifest, root: string, optio
       const files: Record<string, string> = {};
       for (const path of [...paths].sort()) {
         const stamp = fileStamp(path);
-        if (path !== result.output && stamp !== "absent" && Number(stamp.split(":")[1]) > startedAt - RACY_MS) return result;
+        if (!written.has(path) && stamp !== "absent" && Number(stamp.split(":")[1]) > startedAt - RACY_MS) return result;
         files[path] = stamp;
       }
       const { cached: _cached, ...rest } = result;

@@ -7,12 +7,20 @@ import type { WorkspacePackage } from "./find-workspace.ts";
 import { readPluginExports } from "./read-plugin-exports.ts";
 import type { ResolvedPlugin } from "./resolve-distribution.ts";
 
+/** What checkPlugins found: every problem, and each plugin's module IDs (in plugin order; empty for one that failed to load). */
+export interface PluginCheck {
+  problems: Diagnostic[];
+  modules: string[][];
+}
+
 /**
  * Compose-time checks over the resolved plugins, all reported together: a plugin's `@loom/sdk` peer range
- * must accept this workspace's SDK, and no two plugins may provide the same module ID.
+ * must accept this workspace's SDK, no two plugins may provide the same module ID, and a plugin run out of
+ * process (placement subprocess or exec) must provide a module, which its plugin.json lists.
  */
-export async function checkPlugins(plugins: ResolvedPlugin[], workspace: Map<string, WorkspacePackage>, file: string): Promise<Diagnostic[]> {
+export async function checkPlugins(plugins: readonly Omit<ResolvedPlugin, "modules">[], workspace: Map<string, WorkspacePackage>, file: string): Promise<PluginCheck> {
   const problems: Diagnostic[] = [];
+  const modules: string[][] = plugins.map(() => []);
   const sdkVersion = workspace.get("@loom/sdk")?.pkg.version;
   const owners = new Map<string, string>();
   const exports = await readPluginExports(
@@ -29,7 +37,7 @@ export async function checkPlugins(plugins: ResolvedPlugin[], workspace: Map<str
         path,
         plugin: plugin.name,
         message: `needs @loom/sdk ${range}, but this build has ${sdkVersion}`,
-        hint: `build the plugin against @loom/sdk ^${sdkVersion}, or use subprocess placement once it lands`,
+        hint: `build the plugin against @loom/sdk ^${sdkVersion}`,
       });
     }
     const loaded = exports[index]!;
@@ -43,6 +51,10 @@ export async function checkPlugins(plugins: ResolvedPlugin[], workspace: Map<str
       continue;
     }
     const ids = ((loaded.plugin as { modules?: { id: string }[] }).modules ?? []).map((m) => m.id);
+    modules[index] = ids;
+    if (ids.length === 0 && plugin.placement !== "bundled") {
+      problems.push({ code: ErrorCode.MODULE_DEFINITION_INVALID, file, path: `${path}.placement`, plugin: plugin.name, message: `provides no module, so there is nothing to run as "${plugin.placement}"`, hint: 'give it a module, or leave out "placement"' });
+    }
     for (const id of ids) {
       const owner = owners.get(id);
       if (owner) {
@@ -50,5 +62,5 @@ export async function checkPlugins(plugins: ResolvedPlugin[], workspace: Map<str
       } else owners.set(id, plugin.name);
     }
   }
-  return problems;
+  return { problems, modules };
 }

@@ -9,7 +9,7 @@ import { findDuplicateCopies } from "./find-duplicate-copies.ts";
 import { registryCacheDir } from "./host-packages-plugin.ts";
 import type { ResolvedPlugin } from "./resolve-distribution.ts";
 
-const HINT = 'this code cannot be bundled: give the plugin placement "subprocess" (with the subprocess runtime), or change the code';
+const HINT = 'this code cannot be bundled, in the host or out of process (placement "subprocess" bundles too): change the code, or ship the plugin as a plugin folder with its own files (plugin.json, docs/protocol.md)';
 const WORKERS = new Set(["worker_threads", "node:worker_threads"]);
 /** `require(x)` or `createRequire(…)`: a require esbuild cannot follow. */
 const DYNAMIC_REQUIRE = /\b(?:require\s*\(\s*(?!["'`])|createRequire\s*\()/;

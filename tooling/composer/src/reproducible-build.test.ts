@@ -39,14 +39,19 @@ async function cleanClone(name: string): Promise<string> {
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
-/** Every output a distribution build leaves: executables, their SBOMs and the bundles inside them. */
+/** Every output a distribution build leaves: executables, their SBOMs, the bundles inside them, and split's plugin folder. */
 const OUTPUTS = [
   "dist/default/gateway",
   "dist/default/gateway.cdx.json",
   "dist/minimal/gateway",
   "dist/minimal/gateway.cdx.json",
+  "dist/split/gateway",
+  "dist/split/gateway.cdx.json",
+  "dist/split/plugins.d/markdown/plugin.cjs",
+  "dist/split/plugins.d/markdown/plugin.json",
   ".loom-cache/default/gateway.cjs",
   ".loom-cache/minimal/gateway.cjs",
+  ".loom-cache/split/gateway.cjs",
 ];
 
 describe("builds in two separate clean clones", () => {

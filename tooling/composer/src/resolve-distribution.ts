@@ -18,6 +18,8 @@ export interface ResolvedPlugin {
   placement: Placement;
   /** The plugin's `@loom/sdk` peer range, when it declares one. */
   sdkRange: string | undefined;
+  /** The module IDs its `plugin` export provides, read at compose time. */
+  modules: string[];
 }
 
 export interface ResolvedDistribution {
@@ -49,7 +51,7 @@ export async function resolveDistribution(loaded: LoadedManifest, workspace: Map
       { code: ErrorCode.CONFIG_INVALID, file, path: "host", message: `${manifest.host} is not a host package in this workspace`, hint: `hosts here: ${hosts.join(", ") || "(none)"}` },
     ]);
   }
-  const plugins: ResolvedPlugin[] = [];
+  const plugins: Omit<ResolvedPlugin, "modules">[] = [];
   const pluginNames = [...workspace.values()].filter((p) => p.group === "plugins").map((p) => p.pkg.name);
   const refs = manifest.plugins.map(resolvePluginRef);
   const requests = refs.flatMap((ref, index) => (ref.kind === "registry" ? [{ index, name: ref.name, range: ref.range }] : []));
@@ -87,7 +89,8 @@ export async function resolveDistribution(loaded: LoadedManifest, workspace: Map
     }
     plugins.push({ name: pkg.name, version: pkg.version, dir, entry: join(dir, packageEntry(pkg)), placement: ref.placement, sdkRange: pkg.peerDependencies?.["@loom/sdk"] });
   }
-  problems.push(...(await checkPlugins(plugins, workspace, file)));
+  const checked = await checkPlugins(plugins, workspace, file);
+  problems.push(...checked.problems);
   if (problems.length > 0) throw LoomError.fromDiagnostics(ErrorCode.CONFIG_INVALID, `${file}: ${problems.length} problem${problems.length > 1 ? "s" : ""}:`, problems);
   const bin = host.pkg.bin;
   return {
@@ -100,6 +103,6 @@ export async function resolveDistribution(loaded: LoadedManifest, workspace: Map
       entry: join(host.dir, host.pkg.loom.host.entry),
       binName: typeof bin === "object" ? (Object.keys(bin)[0] ?? "host") : (host.pkg.name.split("/").pop() ?? "host"),
     },
-    plugins,
+    plugins: plugins.map((plugin, index) => ({ ...plugin, modules: checked.modules[index] ?? [] })),
   };
 }

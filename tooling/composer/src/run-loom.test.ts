@@ -24,7 +24,7 @@ describe("loom list, check and ad-hoc plugins", () => {
     const result = await loom(["check", "--all", "--json"]);
     expect(result.code).toBe(0);
     const checked = JSON.parse(result.out) as { distribution: string; ok: boolean }[];
-    expect(checked.map((c) => c.distribution)).toEqual(expect.arrayContaining(["default", "minimal"]));
+    expect(checked.map((c) => c.distribution)).toEqual(expect.arrayContaining(["default", "minimal", "split"]));
     expect(checked.every((c) => c.ok)).toBe(true);
   });
 

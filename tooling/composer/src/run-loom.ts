@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { dirname, relative } from "node:path";
 import { ErrorCode, isLoomError, LoomError } from "@loom/protocol";
 import { z } from "zod";
 import { buildDistribution } from "./build-distribution.ts";
@@ -109,7 +110,8 @@ export async function runLoom(argv: string[], io: LoomIo): Promise<number> {
       const result = await buildDistribution(manifest, { ...overrides, progress, ...(args.out ? { outDir: args.out } : {}), ...(args.registry ? { registry: args.registry } : {}) });
       results.push(result);
       const verb = result.cached ? "unchanged" : "built";
-      if (!quiet) reporter.summary(verb, `${result.distribution} -> ${result.output} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)`);
+      const folders = result.pluginFolders.map((folder) => ` + ${relative(dirname(result.output), folder)}`).join("");
+      if (!quiet) reporter.summary(verb, `${result.distribution} -> ${result.output}${folders} (${(result.bytes / 1024).toFixed(0)} KiB, ${Math.round(performance.now() - started)} ms)`);
     }
     if (args.json) io.out(JSON.stringify(results, null, 2) + "\n");
     return 0;

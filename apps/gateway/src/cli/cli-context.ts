@@ -9,6 +9,8 @@ export interface GatewayBuild {
   loadPlugins(): Promise<readonly PluginDefinition[]>;
   /** Free-form build-info embedded by the composer; absent when running from sources. */
   buildInfo?: Record<string, unknown>;
+  /** Out-of-tree plugin folders the build brings (a distribution's plugins.d/), searched after the config's `plugins.dirs`. */
+  pluginDirs?: readonly string[];
 }
 
 /** Where CLI commands write for people; `color` is off under NO_COLOR or when stderr is not a TTY. */

@@ -12,7 +12,6 @@ import { parseGatewayConfig } from "../config/read-config.ts";
 import type { LoadedConfig } from "../config/read-config.ts";
 import { createGatewayMetrics } from "../metrics/create-gateway-metrics.ts";
 import type { GatewayMetrics } from "../metrics/create-gateway-metrics.ts";
-import { instrumentRegistry } from "../metrics/instrument-registry.ts";
 import { createRouter } from "../routing/create-router.ts";
 import { createGatewayApp } from "./gateway-app.ts";
 import type { GatewayApp } from "./gateway-app.ts";
@@ -56,6 +55,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** Out-of-tree plugin folders from the command line (`--plugin-dir`), searched before the config's `plugins.dirs`. */
   pluginDirs?: readonly string[];
+  /** Out-of-tree plugin folders of the build itself (a distribution's plugins.d/), searched after the config's `plugins.dirs`. */
+  buildPluginDirs?: readonly string[];
   /** Records Prometheus metrics (`gateway run`); off for `validate`, which serves nothing. */
   metrics?: boolean;
 }
@@ -64,12 +65,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { logger } = options;
   const plugins = createPluginLoader({ registry: options.registry, logger });
   const registry = plugins.registry;
-  const metrics = options.metrics ? createGatewayMetrics({ stats: () => plugins.stats() }) : undefined;
+  const metrics = options.metrics ? createGatewayMetrics({ stats: () => plugins.stats(), subscribe: (listener) => plugins.subscribe(listener) }) : undefined;
   /** The last config file's folder: a config sent over the admin API resolves its plugin dirs there too. */
   let configDir = process.cwd();
   const pluginDirsOf = (loaded: LoadedConfig): string[] => {
     configDir = loaded.dir ?? configDir;
-    return [...(options.pluginDirs ?? []).map((dir) => resolve(dir)), ...loaded.config.plugins.dirs.map((dir) => resolve(configDir, dir))];
+    return [
+      ...(options.pluginDirs ?? []).map((dir) => resolve(dir)),
+      ...loaded.config.plugins.dirs.map((dir) => resolve(configDir, dir)),
+      ...(options.buildPluginDirs ?? []).map((dir) => resolve(dir)),
+    ];
   };
   /** Runs `task` with the config's out-of-tree plugins started; keeps them only when it succeeds and `commit`. */
   let queue: Promise<unknown> = Promise.resolve();
@@ -80,7 +85,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const preparedRun = async (loaded: LoadedConfig, commit: boolean, task: () => Promise<void>): Promise<void> => {
     try {
-      await plugins.prepare(loaded.raw, pluginDirsOf(loaded));
+      await plugins.prepare(loaded.raw, pluginDirsOf(loaded), { limits: loaded.config.plugins.limits });
       await task();
     } catch (error) {
       await plugins.rollback();
@@ -166,7 +171,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const adminHandler = createAdminHandler({ gateway, logger: logger.child({ component: "admin" }) });
 
   const host = createModuleHost<LoadedConfig, GatewayApp>({
-    registry: metrics ? instrumentRegistry(registry, options.registry, metrics.pluginCalls) : registry,
+    registry,
     logger,
     async assemble({ raw, config }, loader) {
       const router = await createRouter(config.routes, (namespace, value, keys) =>

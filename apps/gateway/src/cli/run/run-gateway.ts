@@ -21,7 +21,7 @@ export const runGateway: CliCommand["run"] = async (args, build, io) => {
   );
   const loaded = await readConfig(file);
   const { logger, flush } = createRootLogger(loaded.config.logging.level);
-  const gateway = createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger, pluginDirs, metrics: true });
+  const gateway = createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger, pluginDirs, buildPluginDirs: build.pluginDirs, metrics: true });
   try {
     await gateway.load(loaded);
   } catch (error) {

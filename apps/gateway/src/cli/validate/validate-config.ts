@@ -23,7 +23,7 @@ export const validateConfig: CliCommand["run"] = async (args, build, io) => {
   try {
     const loaded = await readConfig(file);
     const logger = pino({ level: "silent" });
-    await createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger, pluginDirs }).check(loaded);
+    await createGateway({ registry: createGatewayRegistry(await build.loadPlugins()), logger, pluginDirs, buildPluginDirs: build.pluginDirs }).check(loaded);
   } catch (error) {
     if (!isLoomError(error)) throw error;
     const diagnostics = error.diagnostics.length > 0 ? error.diagnostics : [{ code: error.code, message: error.message }];
