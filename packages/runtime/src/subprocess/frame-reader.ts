@@ -2,6 +2,8 @@ import type { Readable } from "node:stream";
 import { ErrorCode, FrameDecoder, LoomError, isLoomError, parseFrameMessage } from "@loom/protocol";
 import type { ErrorMessage, FrameMessage, HandshakeMessage, RawFrame } from "@loom/protocol";
 
+const FROM_PLUGIN = { from: "plugin" } as const;
+
 /** A reply to one of the host's requests: what follows the handshake, besides a connection error. */
 export type ReplyMessage = Exclude<FrameMessage, HandshakeMessage>;
 
@@ -69,7 +71,7 @@ export class FrameReader {
 
   #onFrame = (frame: RawFrame): void => {
     if (this.#stopped) return;
-    const message = parseFrameMessage(frame, { from: "plugin" });
+    const message = parseFrameMessage(frame, FROM_PLUGIN);
     if (message.type === "error" && message.id === 0) {
       const beforeHandshake = this.#awaitingHandshake;
       this.#awaitingHandshake = false;

@@ -7,7 +7,7 @@ import type { ReplyMessage } from "./frame-reader.ts";
 import { FrameWriter } from "./frame-writer.ts";
 import { errorFromReply } from "./plugin-errors.ts";
 import type { Request, RequestKind } from "./request.ts";
-import { createRequest, settleRequest } from "./request.ts";
+import { createRequest, requestFrame, settleRequest } from "./request.ts";
 
 export interface ConnectionOptions {
   /** Names the process in messages, e.g. `plugin acme-echo (pid 42)`. */
@@ -117,11 +117,10 @@ export class PluginConnection {
       );
     }
     return new Promise((resolve, reject) => {
-      const request = createRequest("call", options, (message) => {
-        if (message.type === "error") reject(errorFromReply(message, options.what));
-        else resolve((message as { value?: unknown }).value);
-      }, reject);
-      request.build = (id, deadlineMs) => ({ type: "call", id, instance, method, args, deadlineMs });
+      const request = createRequest("call", options, resolve, reject);
+      request.instance = instance;
+      request.method = method;
+      request.args = args;
       if (!this.#arm(request, options)) return;
       if (this.#queue.open && !this.#writer.blocked) this.#dispatch(request);
       else this.#queue.add(request);
@@ -180,10 +179,7 @@ export class PluginConnection {
   #request(kind: RequestKind, options: CallOptions, build: Request["build"], always = false): Promise<FrameMessage> {
     if (this.#refusal && !(always && !this.#failure)) return Promise.reject(this.#refusal);
     return new Promise((resolve, reject) => {
-      const request = createRequest(kind, options, (message) => {
-        if (message.type === "error") reject(errorFromReply(message, options.what));
-        else resolve(message);
-      }, reject);
+      const request = createRequest(kind, options, resolve as (value: unknown) => void, reject);
       request.build = build;
       if (this.#arm(request, options)) this.#dispatch(request);
     });
@@ -208,12 +204,13 @@ export class PluginConnection {
     const id = this.#allocateId();
     const deadlineMs = Math.min(2 ** 31 - 1, Math.max(1, Math.ceil(request.deadlineAt - performance.now())));
     try {
-      this.#writer.send(request.build!(id, deadlineMs));
+      this.#writer.send(requestFrame(request, id, deadlineMs));
     } catch (error) {
       settleRequest(request, isLoomError(error) ? new LoomError(error.code, `${request.what}: ${error.message}`, { cause: error }) : error);
       return;
     }
     // The frame holds the arguments now; the request need not keep them while it waits.
+    request.args = undefined;
     request.build = undefined;
     request.id = id;
     this.#pending.set(id, request);

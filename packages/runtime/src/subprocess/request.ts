@@ -1,8 +1,13 @@
 import type { FrameMessage } from "@loom/protocol";
+import { errorFromReply } from "./plugin-errors.ts";
 
 export type RequestKind = "call" | "create" | "destroy" | "health";
 
-/** One request of a connection, from the caller's promise to its reply. */
+/**
+ * One request of a connection, from the caller's promise to its reply. A call keeps its target and
+ * arguments as fields, so a call costs one object and no closures; other kinds build their frame with
+ * `build`.
+ */
 export interface Request {
   readonly kind: RequestKind;
   /** The request id once sent; 0 while queued. */
@@ -17,17 +22,22 @@ export interface Request {
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-  /** Builds the frame once the id and the time left are known. */
+  /** A call's target and arguments until it is sent (the frame holds them then). */
+  instance: string;
+  method: string;
+  args: unknown[] | undefined;
+  /** Builds the frame of a request that is not a call, once the id and the time left are known. */
   build: ((id: number, deadlineMs: number) => FrameMessage) | undefined;
-  readonly onReply: (message: FrameMessage) => void;
-  readonly onError: (error: unknown) => void;
+  /** Settles the caller's promise: a call with the reply's `value`, another kind with the reply itself. */
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 export function createRequest(
   kind: RequestKind,
   options: { deadlineAt: number; signal?: AbortSignal | undefined; what: string },
-  onReply: (message: FrameMessage) => void,
-  onError: (error: unknown) => void,
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
 ): Request {
   return {
     kind,
@@ -39,13 +49,26 @@ export function createRequest(
     timer: undefined,
     signal: options.signal,
     onAbort: undefined,
+    instance: "",
+    method: "",
+    args: undefined,
     build: undefined,
-    onReply,
-    onError,
+    resolve,
+    reject,
   };
 }
 
-/** Ends a request with a reply or an error: clears its timer and listener; no-op once settled. */
+/** The frame of a request, once the id and the time left are known. */
+export function requestFrame(request: Request, id: number, deadlineMs: number): FrameMessage {
+  if (request.kind === "call") return { type: "call", id, instance: request.instance, method: request.method, args: request.args!, deadlineMs };
+  return request.build!(id, deadlineMs);
+}
+
+/**
+ * Ends a request with a reply or an error: clears its timer and listener; no-op once settled. An `error`
+ * reply rejects with the plugin's error; a call resolves with the reply's `value`, another kind with the
+ * reply message.
+ */
 export function settleRequest(request: Request, outcome: FrameMessage | Error | unknown): void {
   if (request.timer) clearTimeout(request.timer);
   request.timer = undefined;
@@ -53,8 +76,9 @@ export function settleRequest(request: Request, outcome: FrameMessage | Error | 
   request.waiting = false;
   if (request.onAbort) request.signal?.removeEventListener("abort", request.onAbort);
   request.onAbort = undefined;
-  if (isMessage(outcome)) request.onReply(outcome);
-  else request.onError(outcome);
+  if (!isMessage(outcome)) return request.reject(outcome);
+  if (outcome.type === "error") return request.reject(errorFromReply(outcome, request.what));
+  request.resolve(request.kind === "call" ? (outcome as { value?: unknown }).value : outcome);
 }
 
 function isMessage(value: unknown): value is FrameMessage {

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { FrameDecoder, parseFrameMessage } from "@loom/protocol";
+import { BATCH_FLUSH_FRAMES, FrameDecoder, parseFrameMessage } from "@loom/protocol";
 import type { FrameMessage } from "@loom/protocol";
 import { describe, expect, it } from "vitest";
 import { createFrameWriter } from "./create-frame-writer.ts";
@@ -29,16 +29,29 @@ const decode = (bytes: Uint8Array): FrameMessage[] => {
 const health = (id: number): FrameMessage => ({ type: "health-ok", id, inFlight: 0 });
 
 describe("createFrameWriter", () => {
-  it("sends all frames of one event-loop turn in one write", async () => {
+  it("sends the frames of one callback in one write, from a microtask", async () => {
     const { stream, writes, release } = slowChannel();
     const writer = createFrameWriter(stream, 1 << 20);
     writer.send(health(1));
     writer.send(health(2));
     writer.send(health(3));
     expect(writes).toHaveLength(0);
-    await nextTurn();
+    await Promise.resolve();
     expect(writes).toHaveLength(1);
     expect(decode(writes[0]!).map((m) => m.id)).toEqual([1, 2, 3]);
+    release();
+  });
+
+  it("writes at once every BATCH_FLUSH_FRAMES frames, so the host starts on a burst's first replies", async () => {
+    const { stream, writes, release } = slowChannel();
+    const writer = createFrameWriter(stream, 1 << 20);
+    for (let id = 1; id <= BATCH_FLUSH_FRAMES; id++) writer.send(health(id));
+    expect(writes).toHaveLength(1);
+    expect(decode(writes[0]!).map((m) => m.id)).toEqual(Array.from({ length: BATCH_FLUSH_FRAMES }, (_, i) => i + 1));
+    release();
+    writer.send(health(BATCH_FLUSH_FRAMES + 1));
+    await nextTurn();
+    expect(writes).toHaveLength(2);
     release();
   });
 

@@ -1,10 +1,10 @@
 import type { Writable } from "node:stream";
-import { FrameBatch } from "@loom/protocol";
+import { BATCH_FLUSH_FRAMES, FrameBatch } from "@loom/protocol";
 import type { FrameMessage } from "@loom/protocol";
 
 export interface FrameWriter {
   /**
-   * Queues one frame; every frame of one event-loop turn leaves in one write. Throws like
+   * Queues one frame; the frames of one callback leave in one write (up to BATCH_FLUSH_FRAMES each). Throws like
    * FrameBatch.add (FRAME_TOO_LARGE, or a value protocol v1 cannot carry), queueing nothing.
    */
   send(message: FrameMessage): void;
@@ -13,7 +13,8 @@ export interface FrameWriter {
 }
 
 /**
- * Frames to the host's channel: batched per turn with FrameBatch and written from `setImmediate`. While
+ * Frames to the host's channel: batched with FrameBatch and written from a microtask (after the current
+ * callback and its promise reactions), or at once every BATCH_FLUSH_FRAMES frames. While
  * the channel is full (`write` returned false) frames keep collecting and go out in one write at `drain`.
  * `maxFrameBytes` is the host's maximum (LOOM_PLUGIN_MAX_FRAME_BYTES).
  */
@@ -39,9 +40,10 @@ export function createFrameWriter(output: Writable, maxFrameBytes: number): Fram
     send(message) {
       if (closed) return;
       batch.add(message);
+      if (batch.frameCount >= BATCH_FLUSH_FRAMES && !blocked) return flush();
       if (!scheduled && !blocked) {
         scheduled = true;
-        setImmediate(flush);
+        queueMicrotask(flush);
       }
     },
     close() {

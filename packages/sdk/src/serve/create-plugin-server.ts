@@ -7,6 +7,8 @@ import { errorFields } from "./error-fields.ts";
 import type { ErrorFields } from "./error-fields.ts";
 import type { ServedModule } from "./resolve-served-modules.ts";
 import { LIFECYCLE_METHODS, runCall } from "./run-call.ts";
+import type { CallOutcome } from "./run-call.ts";
+import { LazyAbort } from "./lazy-abort.ts";
 import { settleWithin } from "./settle-within.ts";
 
 /** Of a shutdown's deadline, the part kept for stopping and cleaning up instances after the drain. */
@@ -37,10 +39,8 @@ export interface PluginServer {
 
 interface Pending {
   readonly kind: "create" | "call";
-  readonly settled: Promise<void>;
-  readonly settle: () => void;
   instance?: string;
-  controller?: AbortController;
+  controller?: LazyAbort;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -52,6 +52,8 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
   let calls = 0;
   let instanceCount = 0;
   let stopping = false;
+  /** Resolves the shutdown's wait for the requests in flight once none is left. */
+  let onIdle: (() => void) | undefined;
 
   const send = (id: number, message: FrameMessage): void => {
     try {
@@ -69,9 +71,7 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
   const fail = (id: number, fields: ErrorFields) => send(id, { type: "error", id, ...fields });
 
   const track = (id: number, kind: Pending["kind"]): Pending => {
-    let settle!: () => void;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
-    const entry: Pending = { kind, settled, settle };
+    const entry: Pending = { kind };
     pending.set(id, entry);
     if (kind === "call") calls++;
     return entry;
@@ -84,8 +84,10 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     if (entry.kind === "call") calls--;
     clearTimeout(entry.timer);
     send(id, message);
-    entry.settle();
+    if (onIdle !== undefined && pending.size === 0) onIdle();
   };
+  const replyOutcome = (id: number, outcome: CallOutcome): void =>
+    reply(id, outcome.ok ? (outcome.value === undefined ? { type: "result", id } : { type: "result", id, value: outcome.value }) : { type: "error", id, ...outcome.error });
   const abortCall = (id: number, code: ErrorCode, message: string): void => {
     const entry = pending.get(id);
     if (entry?.kind !== "call") return;
@@ -129,14 +131,23 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
       return fail(id, { code: ErrorCode.PLUGIN_OVERLOADED, message: `the plugin already runs ${calls} calls, its maximum` });
     }
     const entry = track(id, "call");
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     entry.instance = instance.id;
     entry.controller = controller;
     entry.timer = setTimeout(() => abortCall(id, ErrorCode.PLUGIN_TIMEOUT, `the call passed its deadline of ${message.deadlineMs} ms`), message.deadlineMs);
-    const info = { id, instance: instance.id, module: definition.id, method, signal: controller.signal, deadline: Date.now() + message.deadlineMs };
-    void runCall(instance, message.args, info).then((outcome) =>
-      reply(id, outcome.ok ? (outcome.value === undefined ? { type: "result", id } : { type: "result", id, value: outcome.value }) : { type: "error", id, ...outcome.error }),
-    );
+    const info = {
+      id,
+      instance: instance.id,
+      module: definition.id,
+      method,
+      get signal() {
+        return controller.signal;
+      },
+      deadline: Date.now() + message.deadlineMs,
+    };
+    const outcome = runCall(instance, message.args, info);
+    if (outcome instanceof Promise) void outcome.then((settled) => replyOutcome(id, settled));
+    else replyOutcome(id, outcome);
   };
 
   const destroy = (message: DestroyMessage): void => {
@@ -197,7 +208,7 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
       stopping = true;
       const deadline = Date.now() + deadlineMs;
       const drainMs = deadlineMs - Math.min(TEARDOWN_RESERVE_MS, deadlineMs / 4);
-      await settleWithin([...pending.values()].map((entry) => entry.settled), drainMs);
+      if (pending.size > 0) await settleWithin([new Promise<void>((resolve) => (onIdle = resolve))], drainMs);
       for (const [id, entry] of pending) {
         if (entry.kind === "call") abortCall(id, ErrorCode.CALL_CANCELLED, "the plugin shut down before the call finished");
         else reply(id, { type: "error", id, code: ErrorCode.PLUGIN_STOPPING, message: "the plugin shut down before the instance was created" });

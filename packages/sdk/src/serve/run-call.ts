@@ -10,19 +10,28 @@ export const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(["provision", "val
 
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: ErrorFields };
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+
 /**
  * Runs one method of an instance for a `call` frame, with `info` as the current call, and settles with
  * what to reply; it never rejects, whatever the method does. A lifecycle step the instance lacks
  * succeeds with no value; one that throws is MODULE_LIFECYCLE_FAILED. A method that throws is
  * PLUGIN_CALL_FAILED with its message, or its own code if it threw a LoomError. `cleanup` aborts the
  * instance's `context.signal` first, as the host does for a bundled module.
+ *
+ * A method that returns a plain value is answered synchronously, with no promise made on the way:
+ * promises are most of a small call's cost in the plugin (more so once AsyncLocalStorage's hooks run).
  */
-export async function runCall(instance: LiveInstance, args: unknown[], info: CallInfo): Promise<CallOutcome> {
+export function runCall(instance: LiveInstance, args: unknown[], info: CallInfo): CallOutcome | Promise<CallOutcome> {
   const { method } = info;
-  const { namespace } = instance.served;
   const lifecycle = LIFECYCLE_METHODS.has(method);
-  const fn = instance.value[method];
+  const failed = (error: unknown): CallOutcome =>
+    lifecycle
+      ? { ok: false, error: errorFields(error, ErrorCode.MODULE_LIFECYCLE_FAILED, { prefix: `${method} failed: ` }) }
+      : { ok: false, error: errorFields(error, ErrorCode.PLUGIN_CALL_FAILED, { keepCode: true }) };
   try {
+    const fn = instance.value[method];
     if (method === "stop") instance.started = false;
     if (method === "cleanup") {
       instance.cleanedUp = true;
@@ -30,17 +39,26 @@ export async function runCall(instance: LiveInstance, args: unknown[], info: Cal
     }
     let value: unknown;
     if (typeof fn === "function") {
+      const { namespace } = instance.served;
       const callArgs = lifecycle || !namespace.toArgs ? args : namespace.toArgs(method, args, info);
-      value = await runInCall(info, () => fn.apply(instance.value, callArgs));
+      value = runInCall(info, () => fn.apply(instance.value, callArgs));
     }
-    if (lifecycle) {
-      if (method === "start") instance.started = true;
-      return { ok: true, value: undefined };
-    }
-    return { ok: true, value: namespace.toValue ? await namespace.toValue(method, value, info) : value };
+    if (isThenable(value)) return Promise.resolve(value).then((settled) => finish(instance, lifecycle, settled, info), failed).catch(failed);
+    const outcome = finish(instance, lifecycle, value, info);
+    return isThenable(outcome) ? Promise.resolve(outcome).catch(failed) : outcome;
   } catch (error) {
-    return lifecycle
-      ? { ok: false, error: errorFields(error, ErrorCode.MODULE_LIFECYCLE_FAILED, { prefix: `${method} failed: ` }) }
-      : { ok: false, error: errorFields(error, ErrorCode.PLUGIN_CALL_FAILED, { keepCode: true }) };
+    return failed(error);
   }
+}
+
+/** The outcome of a method that returned `value`: the namespace's toValue applied, or a lifecycle step done. */
+function finish(instance: LiveInstance, lifecycle: boolean, value: unknown, info: CallInfo): CallOutcome | Promise<CallOutcome> {
+  if (lifecycle) {
+    if (info.method === "start") instance.started = true;
+    return { ok: true, value: undefined };
+  }
+  const { namespace } = instance.served;
+  if (!namespace.toValue) return { ok: true, value };
+  const converted = namespace.toValue(info.method, value, info);
+  return isThenable(converted) ? Promise.resolve(converted).then((v): CallOutcome => ({ ok: true, value: v })) : { ok: true, value: converted };
 }

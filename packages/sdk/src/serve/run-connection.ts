@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   maxConcurrentCalls?: number;
 }
 
+const FROM_HOST = { from: "host" } as const;
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -108,7 +110,7 @@ export function runConnection(options: ConnectionOptions): Promise<number> {
 
   const onFrame = (frame: RawFrame): void => {
     if (!reading) return;
-    const message: FrameMessage = parseFrameMessage(frame, { from: "host" });
+    const message: FrameMessage = parseFrameMessage(frame, FROM_HOST);
     if (message.type === "shutdown") return shutdown(message.deadlineMs, "the host asked");
     if (message.type === "error") {
       if (message.id !== 0) {
