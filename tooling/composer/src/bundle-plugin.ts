@@ -18,7 +18,7 @@ export interface PluginBundle {
   folder: string;
   /** The generated entry, under `<root>/.loom-cache/<distribution>/plugins/<folder>/`. */
   entry: string;
-  /** The text of plugin.cjs. */
+  /** The text of plugin.code.cjs (plugin.cjs starts it with a code cache). */
   code: string;
   /** Every file in the bundle, relative to the root. */
   inputs: string[];
@@ -26,7 +26,7 @@ export interface PluginBundle {
   integrity: string;
 }
 
-const HINT = "a plugin run out of process is bundled too, into one CommonJS file (plugin.cjs): change the code, or ship the plugin as a plugin folder with its own files (plugin.json, docs/protocol.md)";
+const HINT = "a plugin run out of process is bundled too, into one CommonJS file (plugin.code.cjs): change the code, or ship the plugin as a plugin folder with its own files (plugin.json, docs/protocol.md)";
 
 /** `@loom/sdk/serve` from the generated entry, resolved as if the plugin's entry imported it (a registry plugin then gets the host's SDK, like its own imports). */
 function serveFromPlugin(entry: string, plugin: ResolvedPlugin): Plugin {

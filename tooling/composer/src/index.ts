@@ -7,3 +7,5 @@ export type { ProgressOutput, ProgressReporter } from "./progress-reporter.ts";
 export { generateEntry } from "./generate-entry.ts";
 export type { BuildInfo } from "./generate-entry.ts";
 export { runLoom } from "./run-loom.ts";
+export { esbuildBase } from "./esbuild-base.ts";
+export { CODE_CACHE_STARTER, PLUGIN_CODE_FILE } from "./code-cache-starter.ts";

@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { join, relative } from "node:path";
 import { PROTOCOL_VERSIONS } from "@loom/protocol";
 import type { PluginBundle } from "./bundle-plugin.ts";
+import { CODE_CACHE_STARTER, PLUGIN_CODE_FILE } from "./code-cache-starter.ts";
 import { PLUGINS_DIR, SERVE_PLUGIN_COMMAND } from "./serve-plugin-command.ts";
 
-/** The file a plugin folder runs: the plugin's bundle. */
+/** The file a plugin folder runs: CODE_CACHE_STARTER, which compiles the bundle (PLUGIN_CODE_FILE). */
 export const PLUGIN_BUNDLE_FILE = "plugin.cjs";
 
 /**
@@ -21,6 +22,8 @@ export interface PluginFolderManifest {
   modules: string[];
   files: Record<string, string>;
 }
+
+const sri = (text: string) => `sha256-${createHash("sha256").update(text).digest("base64")}`;
 
 /**
  * The plugin.json of a built plugin folder, `<output>/plugins.d/<folder>/`. An executable distribution
@@ -41,6 +44,6 @@ export function pluginFolderManifest(bundle: PluginBundle, distribution: { targe
     ...run,
     protocolVersions: [...PROTOCOL_VERSIONS],
     modules: [...plugin.modules].sort(),
-    files: { [PLUGIN_BUNDLE_FILE]: `sha256-${createHash("sha256").update(bundle.code).digest("base64")}` },
+    files: { [PLUGIN_BUNDLE_FILE]: sri(CODE_CACHE_STARTER), [PLUGIN_CODE_FILE]: sri(bundle.code) },
   };
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,8 @@ const local = join(ROOT, ".loom-cache", `placement-test-${process.pid}`);
 mkdirSync(join(local, "node_modules", "@loom"), { recursive: true });
 symlinkSync(join(ROOT, "packages", "sdk"), join(local, "node_modules", "@loom", "sdk"), "dir");
 const children: ChildProcess[] = [];
+// Plugin processes keep their V8 code cache here, not in ~/.cache/loom.
+const codeCache = join(work, "cache");
 afterAll(async () => {
   await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) : undefined)));
   for (const dir of [work, local]) rmSync(dir, { recursive: true, force: true });
@@ -73,7 +75,8 @@ const sha256 = (file: string) => `sha256-${createHash("sha256").update(readFileS
 async function startGateway(command: string[], config: object): Promise<{ child: ChildProcess; url: string; adminUrl: string }> {
   const cwd = mkdtempSync(join(work, "run-"));
   writeFileSync(join(cwd, "gateway.json"), JSON.stringify(config));
-  const child = spawn(command[0]!, [...command.slice(1), "run", "--config", "gateway.json"], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const env = { ...process.env, LOOM_CACHE_DIR: codeCache };
+  const child = spawn(command[0]!, [...command.slice(1), "run", "--config", "gateway.json"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let stderr = "";
   let stdout = "";
@@ -126,7 +129,7 @@ describe("plugins that cannot run out of process", () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toContain("plugins that cannot be bundled to run out of process:");
     expect(refused.err).toContain(`${join(awaits, "src", "index.ts")}:2: Top-level await is currently not supported with the "cjs" output format (plugin @loom/fixture-awaits)`);
-    expect(refused.err).toContain("hint: a plugin run out of process is bundled too, into one CommonJS file (plugin.cjs)");
+    expect(refused.err).toContain("hint: a plugin run out of process is bundled too, into one CommonJS file (plugin.code.cjs)");
   });
 });
 
@@ -134,7 +137,7 @@ describe("placement subprocess, target bundle", () => {
   const out = join(work, "out-bundle");
   const folder = join(out, "plugins.d", "placed");
 
-  it("writes plugins.d/<plugin>/ with plugin.cjs and a plugin.json the runtime accepts, and leaves the plugin out of the host's bundle", async () => {
+  it("writes plugins.d/<plugin>/ with plugin.code.cjs, its starter plugin.cjs and a plugin.json the runtime accepts, and leaves the plugin out of the host's bundle", async () => {
     writePlugin("hello from the bundle's plugin");
     const manifest = writeManifest("placement-bundle", { target: "bundle", plugins: ["@loom/plugin-static", { path: "./placed", placement: "subprocess" }] });
     const result = await buildDistribution(manifest, { outDir: out });
@@ -142,10 +145,16 @@ describe("placement subprocess, target bundle", () => {
     const parse = await runtimeParsePluginManifest();
     const pluginJson = parse(JSON.parse(readFileSync(join(folder, "plugin.json"), "utf8")), join(folder, "plugin.json"));
     expect(pluginJson).toMatchObject({ name: "@loom/fixture-placed", version: "0.0.2", placement: "subprocess", command: "node", args: ["./plugin.cjs"], protocolVersions: [1], modules: ["http.handlers.placed"] });
-    expect(pluginJson.files).toEqual({ "plugin.cjs": sha256(join(folder, "plugin.cjs")) });
+    expect(pluginJson.files).toEqual({ "plugin.cjs": sha256(join(folder, "plugin.cjs")), "plugin.code.cjs": sha256(join(folder, "plugin.code.cjs")) });
+    expect(readFileSync(join(folder, "plugin.cjs"), "utf8")).toContain('join(__dirname, "plugin.code.cjs")');
 
-    const pluginCode = readFileSync(join(folder, "plugin.cjs"), "utf8");
+    const pluginCode = readFileSync(join(folder, "plugin.code.cjs"), "utf8");
     expect(pluginCode).toContain("hello from the bundle's plugin");
+    // zod with English messages only (zodEnglishOnlyPlugin), in the plugin's bundle and the host's.
+    for (const code of [pluginCode, readFileSync(result.output, "utf8")]) {
+      expect(code).toMatch(/zod\/v4\/locales\/en\.js/);
+      expect(code).not.toMatch(/zod\/v4\/locales\/de\.js/);
+    }
     expect(readFileSync(result.output, "utf8")).not.toContain("hello from the bundle's plugin");
     expect(readFileSync(result.output, "utf8")).toContain("http.handlers.static");
     expect(readFileSync(join(ROOT, ".loom-cache", "placement-bundle", "plugins", "placed", "entry.ts"), "utf8")).toMatch(/^\/\/ Generated by loom from a distribution manifest - do not edit\./);
@@ -167,21 +176,47 @@ describe("placement subprocess, target bundle", () => {
     gateway.child.kill("SIGTERM");
   });
 
-  it("gives the same plugin folder bytes at another output, skips an unchanged rebuild, and rebuilds a changed or missing plugin.cjs", async () => {
+  it("keeps the plugin's V8 code cache in LOOM_CACHE_DIR: written by the first start, reused by the next, replaced when V8 refuses it", async () => {
+    const cacheDir = join(codeCache, "code-cache");
+    const files = () => readdirSync(cacheDir).filter((name) => name.endsWith(".v8"));
+    expect(files()).toHaveLength(1);
+    const cacheFile = join(cacheDir, files()[0]!);
+    const written = readFileSync(cacheFile);
+    expect(written.length).toBeGreaterThan(10_000);
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(cacheFile, past, past);
+
+    const serveOnce = async () => {
+      const gateway = await startGateway([process.execPath, join(out, "gateway.cjs")], CONFIG);
+      const body = (await (await fetch(`${gateway.url}/`)).json()) as { greeting: string };
+      expect(body.greeting).toBe("hello from the bundle's plugin");
+      await new Promise((resolve) => (gateway.child.once("exit", resolve), gateway.child.kill("SIGTERM")));
+    };
+    await serveOnce();
+    expect(statSync(cacheFile).mtimeMs).toBe(past.getTime());
+
+    writeFileSync(cacheFile, "not a code cache");
+    await serveOnce();
+    const replaced = readFileSync(cacheFile);
+    expect(replaced.toString("latin1")).not.toContain("not a code cache");
+    expect(replaced.length).toBeGreaterThan(written.length / 2);
+  });
+
+  it("gives the same plugin folder bytes at another output, skips an unchanged rebuild, and rebuilds a changed or missing plugin.code.cjs", async () => {
     const manifest = join(local, "placement-bundle.json");
     const other = join(work, "out-bundle-2");
     const again = await buildDistribution(manifest, { outDir: other });
-    for (const name of ["plugin.cjs", "plugin.json"]) expect(readFileSync(join(other, "plugins.d", "placed", name))).toEqual(readFileSync(join(folder, name)));
+    for (const name of ["plugin.code.cjs", "plugin.cjs", "plugin.json"]) expect(readFileSync(join(other, "plugins.d", "placed", name))).toEqual(readFileSync(join(folder, name)));
 
     expect((await buildDistribution(manifest, { outDir: other })).cached).toBe(true);
-    rmSync(join(other, "plugins.d", "placed", "plugin.cjs"));
+    rmSync(join(other, "plugins.d", "placed", "plugin.code.cjs"));
     expect((await buildDistribution(manifest, { outDir: other })).cached).toBe(false);
-    expect(readFileSync(join(other, "plugins.d", "placed", "plugin.cjs"))).toEqual(readFileSync(join(folder, "plugin.cjs")));
+    expect(readFileSync(join(other, "plugins.d", "placed", "plugin.code.cjs"))).toEqual(readFileSync(join(folder, "plugin.code.cjs")));
 
     writePlugin("hello again");
     const changed = await buildDistribution(manifest, { outDir: other });
     expect(changed.cached).toBe(false);
-    expect(readFileSync(join(other, "plugins.d", "placed", "plugin.cjs"), "utf8")).toContain("hello again");
+    expect(readFileSync(join(other, "plugins.d", "placed", "plugin.code.cjs"), "utf8")).toContain("hello again");
     expect(changed.buildInfo.plugins[1]!.integrity).not.toBe(again.buildInfo.plugins[1]!.integrity);
   });
 

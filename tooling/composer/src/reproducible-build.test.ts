@@ -48,6 +48,7 @@ const OUTPUTS = [
   "dist/split/gateway",
   "dist/split/gateway.cdx.json",
   "dist/split/plugins.d/markdown/plugin.cjs",
+  "dist/split/plugins.d/markdown/plugin.code.cjs",
   "dist/split/plugins.d/markdown/plugin.json",
   ".loom-cache/default/gateway.cjs",
   ".loom-cache/minimal/gateway.cjs",

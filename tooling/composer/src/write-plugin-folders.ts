@@ -2,6 +2,7 @@ import { mkdir, readFile, readdir, rm, rmdir, writeFile } from "node:fs/promises
 import { join } from "node:path";
 import { z } from "zod";
 import type { PluginBundle } from "./bundle-plugin.ts";
+import { CODE_CACHE_STARTER, PLUGIN_CODE_FILE } from "./code-cache-starter.ts";
 import { PLUGIN_BUNDLE_FILE, pluginFolderManifest } from "./plugin-folder-manifest.ts";
 import { PLUGINS_DIR } from "./serve-plugin-command.ts";
 
@@ -13,7 +14,7 @@ const WrittenFoldersSchema = z.strictObject({
 });
 
 /** The files of a built plugin folder, in the order they are written. */
-export const pluginFolderFiles = (folder: string): string[] => [join(folder, PLUGIN_BUNDLE_FILE), join(folder, "plugin.json")];
+export const pluginFolderFiles = (folder: string): string[] => [join(folder, PLUGIN_CODE_FILE), join(folder, PLUGIN_BUNDLE_FILE), join(folder, "plugin.json")];
 
 /** The folders the last build recorded; none when the record is missing or not loom's (nothing is removed then). */
 async function readWrittenFolders(pluginsDir: string): Promise<string[]> {
@@ -26,7 +27,7 @@ async function readWrittenFolders(pluginsDir: string): Promise<string[]> {
 }
 
 /**
- * Writes `<outDir>/plugins.d/<folder>/` (plugin.cjs, then plugin.json) for each bundle, and removes the
+ * Writes `<outDir>/plugins.d/<folder>/` (plugin.code.cjs, plugin.cjs, then plugin.json) for each bundle, and removes the
  * folders an earlier build wrote there that this one does not (a plugin bundled again, or dropped, must not
  * still start out of process); folders loom did not write are left alone. Returns the folders written.
  */
@@ -41,9 +42,10 @@ export async function writePluginFolders(outDir: string, bundles: readonly Plugi
   }
   const folders = names.map((name) => join(pluginsDir, name));
   for (const [i, bundle] of bundles.entries()) {
-    const [code, manifest] = pluginFolderFiles(folders[i]!);
+    const [code, starter, manifest] = pluginFolderFiles(folders[i]!);
     await mkdir(folders[i]!, { recursive: true });
     await writeFile(code!, bundle.code);
+    await writeFile(starter!, CODE_CACHE_STARTER);
     await writeFile(manifest!, JSON.stringify(pluginFolderManifest(bundle, distribution), null, 2) + "\n");
   }
   await writeFile(join(pluginsDir, WRITTEN_FOLDERS_FILE), JSON.stringify({ folders: [...names].sort() }, null, 2) + "\n");
