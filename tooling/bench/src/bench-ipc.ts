@@ -3,14 +3,17 @@
  * (floor, peer, loom, loom, peer, floor), each loop bounded by a count and a time:
  *   - floor: a bare pipe between two Node processes, u32 length + raw bytes, the child echoes;
  *   - vscode-jsonrpc over stdio, the child answers an `echo` request;
- *   - loom: a plugin served with `serve()` (bundled once with esbuild, run by plain node) called through
- *     createPluginPool.
+ *   - loom: a plugin served with `serve()` (bundled once as the composer bundles a subprocess plugin, run
+ *     by plain node) called through createPluginPool.
  * This process runs on core 1, every child on core 0 (taskset). Ratios are medians of per-round ratios.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CODE_CACHE_STARTER, PLUGIN_CODE_FILE, esbuildBase } from "@loom/composer";
+import { build } from "esbuild";
 import { loadRuntime, pin, startFloor, startLoom, startPeer } from "./ipc-clients.ts";
 import type { IpcClient } from "./ipc-clients.ts";
 
@@ -85,6 +88,19 @@ async function measureOnce(client: IpcClient, loopMs: number): Promise<Figures> 
   return { p50: quantile(small, 0.5), p99: quantile(small, 0.99), callsPerSecond, bigP50: quantile(big, 0.5) };
 }
 
+/**
+ * Bundles the plugin as the composer bundles a plugin with placement subprocess (esbuildBase: zod with
+ * English messages only) into a folder with the composer's starter (plugin.cjs: V8 code cache, kept in
+ * `<dir>/cache`, which the first, unmeasured start writes). Returns the plugin.cjs to run with node.
+ */
+async function bundleLikeComposer(entry: string, dir: string, repo: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  await build({ ...esbuildBase(repo, { registryPlugins: false }), entryPoints: [entry], outfile: join(dir, PLUGIN_CODE_FILE) });
+  writeFileSync(join(dir, "plugin.cjs"), CODE_CACHE_STARTER);
+  process.env.LOOM_CACHE_DIR = join(dir, "cache");
+  return join(dir, "plugin.cjs");
+}
+
 /** Spawns a child and waits for its exit: wall time in ms. */
 function timeSpawn(args: string[]): Promise<number> {
   const started = performance.now();
@@ -107,9 +123,7 @@ export interface IpcBenchResult {
 export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult> {
   const { log } = options;
   const here = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
-  const bundle = join(options.dir, "ipc-plugin.cjs");
-  const esbuild = spawnSync(join(options.repo, "node_modules/.bin/esbuild"), [here("ipc-plugin.mjs"), "--bundle", "--platform=node", "--format=cjs", `--outfile=${bundle}`, "--log-level=warning"], { encoding: "utf8" });
-  if (esbuild.status !== 0) throw new Error(`esbuild failed:\n${esbuild.stderr}`);
+  const bundle = await bundleLikeComposer(here("ipc-plugin.mjs"), join(options.dir, "ipc-plugin"), options.repo);
   await loadRuntime(join(options.repo, "packages/runtime/src/index.ts"));
   pin(process.pid, HOST_CPU);
 
@@ -181,6 +195,5 @@ export function formatIpcBench(result: IpcBenchResult): string {
   lines.push(`  start to first call: loom ${result.start.loomMs.toFixed(1)} ms, node -e 0 ${result.start.nodeMs.toFixed(1)} ms`);
   lines.push("\nratios, median of per-round ratios (goal)");
   for (const row of result.ratios) lines.push(`  ${row.name.padEnd(46)} ${row.ratio.toFixed(2)}×  (${row.goal}) ${row.met ? "met" : "NOT met"}`);
-  lines.push("  gateway req/s, handler as subprocess plugin / bundled: not measured");
   return lines.join("\n") + "\n";
 }
