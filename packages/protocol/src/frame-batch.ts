@@ -4,7 +4,9 @@ import type { EncodeFrameOptions } from "./encode-frame.ts";
 import { checkFrameLength, frameLength, serializeMessage, writeFrameAround } from "./serialize-message.ts";
 import { writeUtf8 } from "./write-utf8.ts";
 
-const INITIAL_BYTES = 64 * 1024;
+/** The smallest and largest first allocation of a batch; in between, the size of the last batch taken. */
+const MIN_INITIAL_BYTES = 1024;
+const MAX_INITIAL_BYTES = 64 * 1024;
 
 /**
  * A writer that batches frames writes them out once a batch holds this many, without waiting for the end
@@ -26,6 +28,12 @@ export class FrameBatch {
   #buffer: Uint8Array = EMPTY;
   #used = 0;
   #frames = 0;
+  /**
+   * The first allocation of the next batch: the last batch's size, rounded up to a power of two. A
+   * fixed 64 KiB cost a zero-filled 64 KiB allocation per batch, most of a gateway request's IPC work
+   * when each request is one batch; sized like this a burst still gets its room at once.
+   */
+  #initial = MIN_INITIAL_BYTES;
 
   constructor(options: EncodeFrameOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -58,6 +66,9 @@ export class FrameBatch {
   /** The frames added so far, as one Uint8Array; the batch starts empty again. */
   take(): Uint8Array {
     const out = this.#buffer.subarray(0, this.#used);
+    let initial = MIN_INITIAL_BYTES;
+    while (initial < this.#used && initial < MAX_INITIAL_BYTES) initial *= 2;
+    this.#initial = initial;
     this.#buffer = EMPTY;
     this.#used = 0;
     this.#frames = 0;
@@ -67,7 +78,7 @@ export class FrameBatch {
   /** Makes the buffer at least `needed` bytes long, keeping its first `keep` bytes. */
   #ensure(needed: number, keep: number): Uint8Array {
     if (this.#buffer.length >= needed) return this.#buffer;
-    const next = new Uint8Array(Math.max(needed, this.#buffer.length * 2, INITIAL_BYTES));
+    const next = new Uint8Array(Math.max(needed, this.#buffer.length * 2, this.#initial));
     next.set(this.#buffer.subarray(0, keep));
     this.#buffer = next;
     return next;

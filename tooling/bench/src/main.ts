@@ -8,7 +8,8 @@
  *     answering the same body
  *   - gateway static plugin vs Caddy's file_server, serving the same 10 KB file
  * then the composer on 50 generated plugins (bench-composer.ts), then subprocess plugin calls against a bare
- * pipe and vscode-jsonrpc (bench-ipc.ts). `pnpm bench http`, `pnpm bench composer` or `pnpm bench ipc` runs one.
+ * pipe and vscode-jsonrpc (bench-ipc.ts), and the gateway serving a handler as a subprocess plugin against the
+ * same handler bundled (bench-plugin-placement.ts). `pnpm bench http`, `plugin`, `composer` or `ipc` runs one.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -20,10 +21,10 @@ import { fileURLToPath } from "node:url";
 import { benchComposer, formatComposerBench } from "./bench-composer.ts";
 import { benchIpc, formatIpcBench } from "./bench-ipc.ts";
 import { ensureTools } from "./ensure-tools.ts";
-import { runWrk } from "./run-wrk.ts";
-import type { WrkResult } from "./run-wrk.ts";
+import { benchPluginPlacement, formatPluginPlacementBench } from "./bench-plugin-placement.ts";
+import { measure as measureContenders, median, roundRatio } from "./measure-contenders.ts";
+import type { Contender } from "./measure-contenders.ts";
 import { startServer } from "./start-server.ts";
-import type { RunningServer } from "./start-server.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -31,7 +32,7 @@ const SERVER_CPU = "0";
 const WRK_CPU = 1;
 const CONNECTIONS = 32;
 const json = process.argv.includes("--json");
-const only = process.argv.slice(2).find((arg) => arg === "http" || arg === "composer" || arg === "ipc");
+const only = process.argv.slice(2).find((arg) => arg === "http" || arg === "plugin" || arg === "composer" || arg === "ipc");
 const COMPOSER_ROUNDS = Number(process.env.BENCH_COMPOSER_ROUNDS ?? 15);
 const BUILD_ROUNDS = Number(process.env.BENCH_BUILD_ROUNDS ?? 3);
 const IPC_ROUNDS = Number(process.env.BENCH_IPC_ROUNDS ?? 6);
@@ -54,11 +55,7 @@ const dir = mkdtempSync(join(tmpdir(), "loom-bench-"));
 const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
 const www = join(dir, "www");
 
-interface Contender {
-  name: string;
-  start(): Promise<RunningServer>;
-  path: string;
-}
+const measure = (contenders: Contender[]) => measureContenders(contenders, { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, wrkCpu: WRK_CPU, log });
 
 const gateway = (name: string, config: object, path = "/"): Contender => ({
   name,
@@ -66,35 +63,6 @@ const gateway = (name: string, config: object, path = "/"): Contender => ({
   start: () =>
     startServer("taskset", ["-c", SERVER_CPU, process.execPath, tsx, gatewayMain, "run", "--config", file(`${name}.json`, JSON.stringify({ listen: "127.0.0.1:0", admin: false, ...config }))], /gateway listening on (http:\S+)/),
 });
-
-/**
- * Measures every contender in each round, forward then backward (A B C C B A), so a drift in the
- * machine's speed during a round weighs on all sides alike. Results per round and contender.
- */
-async function measure(contenders: Contender[]): Promise<Map<string, WrkResult[][]>> {
-  const results = new Map<string, WrkResult[][]>(contenders.map((c) => [c.name, []]));
-  const running = new Map<string, RunningServer>();
-  try {
-    for (const c of contenders) {
-      const server = await c.start();
-      running.set(c.name, server);
-      await runWrk(server.url + c.path, { seconds: 2, connections: CONNECTIONS, cpu: WRK_CPU }); // warm-up (JIT, caches)
-    }
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const c of contenders) results.get(c.name)!.push([]);
-      for (const c of [...contenders, ...[...contenders].reverse()]) {
-        const result = await runWrk(running.get(c.name)!.url + c.path, { seconds: SECONDS, connections: CONNECTIONS, cpu: WRK_CPU });
-        results.get(c.name)![round - 1]!.push(result);
-      }
-      log(`  round ${round}/${ROUNDS} ${contenders.map((c) => `${c.name} ${results.get(c.name)![round - 1]!.map((r) => r.requestsPerSecond.toFixed(0)).join("/")}`).join(", ")}`);
-    }
-  } finally {
-    await Promise.all([...running.values()].map((s) => s.stop()));
-  }
-  return results;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<object> {
   ensureTools(["wrk", "caddy"], log);
@@ -128,16 +96,11 @@ async function main(): Promise<object> {
     gateway("gateway static, access log", { logging: { access: true }, routes: [{ handle: { handler: "static", root: www } }] }, "/ten-kb.html"),
   ]);
 
-  type Results = Map<string, WrkResult[][]>;
-  const sum = (list: WrkResult[]) => list.reduce((total, r) => total + r.requestsPerSecond, 0);
-  /** Median over rounds of (a's requests in the round) / (b's requests in the round). */
-  const ratio = (results: Results, a: string, b: string) =>
-    median(results.get(a)!.map((round, i) => sum(round) / sum(results.get(b)![i]!)));
   const rows = [
-    { name: "gateway respond / bare node:http", ratio: ratio(fixed, "gateway respond", "bare node:http"), goal: 0.85 },
-    { name: "  (access log on)", ratio: ratio(fixed, "gateway respond, access log", "bare node:http"), goal: 0.85 },
-    { name: "gateway static / caddy file_server", ratio: ratio(files, "gateway static", "caddy file_server"), goal: 1.0 },
-    { name: "  (access log on)", ratio: ratio(files, "gateway static, access log", "caddy file_server"), goal: 1.0 },
+    { name: "gateway respond / bare node:http", ratio: roundRatio(fixed, "gateway respond", "bare node:http"), goal: 0.85 },
+    { name: "  (access log on)", ratio: roundRatio(fixed, "gateway respond, access log", "bare node:http"), goal: 0.85 },
+    { name: "gateway static / caddy file_server", ratio: roundRatio(files, "gateway static", "caddy file_server"), goal: 1.0 },
+    { name: "  (access log on)", ratio: roundRatio(files, "gateway static, access log", "caddy file_server"), goal: 1.0 },
   ];
   const medians = Object.fromEntries(
     [...fixed, ...files].map(([name, rounds]) => [name, Math.round(median(rounds.flat().map((r) => r.requestsPerSecond)))]),
@@ -154,6 +117,13 @@ async function main(): Promise<object> {
 try {
   const report: Record<string, unknown> = { node: process.version };
   if (only === undefined || only === "http") Object.assign(report, await main());
+  if (only === undefined || only === "plugin") {
+    const repo = fileURLToPath(new URL("../../..", import.meta.url));
+    ensureTools(["wrk"], log);
+    const plugin = await benchPluginPlacement({ repo, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, serverCpu: SERVER_CPU, wrkCpu: WRK_CPU, log });
+    if (!json) process.stdout.write(formatPluginPlacementBench(plugin));
+    report.plugin = plugin;
+  }
   if (only === undefined || only === "composer") {
     const repo = fileURLToPath(new URL("../../..", import.meta.url));
     const composer = benchComposer({ repo, rounds: COMPOSER_ROUNDS, buildRounds: BUILD_ROUNDS, log });

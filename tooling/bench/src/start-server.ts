@@ -4,6 +4,8 @@ import { createInterface } from "node:readline";
 
 export interface RunningServer {
   url: string;
+  /** The server's process id (taskset's, which execs the server in place). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function startServer(
       child.removeAllListeners("exit");
       resolve({
         url: options.url ?? match[1]!,
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();

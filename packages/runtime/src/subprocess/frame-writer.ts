@@ -3,15 +3,20 @@ import { BATCH_FLUSH_FRAMES, FrameBatch } from "@loom/protocol";
 import type { FrameMessage } from "@loom/protocol";
 
 /**
- * Writes frames to the plugin's inbound channel (fd 3). The frames sent while one piece of work runs go
- * out in one write (FrameBatch, flushed in a microtask: after the current callback and its promise
- * reactions, before the event loop turns), and every BATCH_FLUSH_FRAMES frames, so the plugin starts on
- * the first calls of a burst while the host still sends the rest. When the pipe is full (`write` returned false) nothing more is written until `drain`;
- * `blocked` tells the call queue to hold new calls meanwhile, so memory stays bounded.
+ * Writes frames to the plugin's inbound channel (fd 3), batched (FrameBatch) so many frames cost one
+ * write. When a batch leaves depends on the frame (`send`'s `urgent`): a frame someone waits on alone -
+ * the only call in flight - leaves from a microtask (after the current callback and its promise
+ * reactions, before the event loop turns); frames sent while other calls are in flight wait for the end
+ * of the event-loop turn (setImmediate), so the calls of every request that turn handled share one write
+ * and one wake-up of the plugin. Every BATCH_FLUSH_FRAMES frames a batch leaves at once, so the plugin
+ * starts on a burst's first calls while the host still sends the rest. When the pipe is full (`write`
+ * returned false) nothing more is written until `drain`; `blocked` tells the call queue to hold new
+ * calls meanwhile, so memory stays bounded.
  */
 export class FrameWriter {
   #batch: FrameBatch;
-  #scheduled = false;
+  #soon = false;
+  #later = false;
   #blocked = false;
   #closed = false;
   readonly #output: Writable;
@@ -36,14 +41,21 @@ export class FrameWriter {
     this.#batch = new FrameBatch({ maxFrameBytes });
   }
 
-  /** Queues a frame for this turn's write; throws FRAME_TOO_LARGE (or PROTOCOL_ERROR) and sends nothing. */
-  send(message: FrameMessage): void {
+  /**
+   * Queues a frame: it leaves from a microtask when `urgent`, else at the end of this event-loop turn.
+   * Throws FRAME_TOO_LARGE (or PROTOCOL_ERROR) and sends nothing.
+   */
+  send(message: FrameMessage, urgent = true): void {
     if (this.#closed) return;
     this.#batch.add(message);
     if (this.#batch.frameCount >= BATCH_FLUSH_FRAMES) return this.#flush();
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      queueMicrotask(this.#flush);
+    if (urgent) {
+      if (this.#soon) return;
+      this.#soon = true;
+      queueMicrotask(this.#flushSoon);
+    } else if (!this.#later && !this.#soon) {
+      this.#later = true;
+      setImmediate(this.#flushLater);
     }
   }
 
@@ -58,8 +70,17 @@ export class FrameWriter {
     this.#batch.take();
   }
 
-  #flush = (): void => {
-    this.#scheduled = false;
+  #flushSoon = (): void => {
+    this.#soon = false;
+    this.#flush();
+  };
+
+  #flushLater = (): void => {
+    this.#later = false;
+    this.#flush();
+  };
+
+  #flush(): void {
     if (this.#closed || this.#blocked || this.#batch.byteLength === 0) return;
     if (this.#output.write(this.#batch.take())) return;
     this.#blocked = true;
@@ -68,5 +89,5 @@ export class FrameWriter {
       this.#flush();
       this.#onDrain();
     });
-  };
+  }
 }

@@ -204,7 +204,8 @@ export class PluginConnection {
     const id = this.#allocateId();
     const deadlineMs = Math.min(2 ** 31 - 1, Math.max(1, Math.ceil(request.deadlineAt - performance.now())));
     try {
-      this.#writer.send(requestFrame(request, id, deadlineMs));
+      // Alone in flight, a call leaves at once; beside others it shares the turn's write (FrameWriter).
+      this.#writer.send(requestFrame(request, id, deadlineMs), this.#pending.size === 0);
     } catch (error) {
       settleRequest(request, isLoomError(error) ? new LoomError(error.code, `${request.what}: ${error.message}`, { cause: error }) : error);
       return;

@@ -38,7 +38,15 @@ async function readBody(body: AsyncIterable<unknown>, maxBytes: number, moduleId
 export function httpHandlersServed(maxBodyBytes: number): ServedNamespace {
   return {
     methods: ["handle"],
-    toArgs: (_method, args, call) => [args[0], { signal: call.signal } satisfies HttpCall],
+    // The signal is read through a getter: the call's AbortController is made only if the handler asks.
+    toArgs: (_method, args, call) => [
+      args[0],
+      {
+        get signal() {
+          return call.signal;
+        },
+      } satisfies HttpCall,
+    ],
     toValue: (_method, value, call) => {
       const body = (value as { body?: unknown } | null)?.body;
       if (body instanceof Uint8Array || typeof body === "string" || !isAsyncIterable(body)) return value;
