@@ -79,14 +79,21 @@ describe("encodeFrame", () => {
     for (const message of messages) expect(decode(encodeFrame(message))).toEqual([message]);
   });
 
-  it("encodes a Node Buffer (a Uint8Array subclass) as bytes, not as its toJSON form", () => {
+  it("encodes a Node Buffer (a Uint8Array subclass) as bytes, never calling its toJSON (64 KiB would become 65,536 numbers)", () => {
     class Buffered extends Uint8Array {
-      toJSON() {
-        return { type: "Buffer", data: Array.from(this) };
+      toJSON(): never {
+        throw new Error("toJSON was called");
       }
     }
     const [raw] = rawFrames(encodeFrame({ type: "result", id: 1, value: Buffered.from([5, 6]) }));
     expect(text(raw!.json)).toBe('{"value":{"$bytes":[0,2]}}');
+  });
+
+  it("calls another object's toJSON as JSON.stringify does, and finds bytes in what it returns", () => {
+    const holder = { toJSON: (key: string) => ({ key, bytes: new Uint8Array([7]) }) };
+    const [raw] = rawFrames(encodeFrame({ type: "result", id: 1, value: { holder, when: new Date(0) } }));
+    expect(text(raw!.json)).toBe('{"value":{"holder":{"key":"holder","bytes":{"$bytes":[0,1]}},"when":"1970-01-01T00:00:00.000Z"}}');
+    expect([...raw!.binary]).toEqual([7]);
   });
 
   it("refuses what protocol v1 cannot carry, naming where", () => {

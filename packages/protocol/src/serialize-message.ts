@@ -23,33 +23,57 @@ function cannotCarry(what: string, path: readonly (string | number)[]): LoomErro
   return new LoomError(ErrorCode.PROTOCOL_ERROR, `cannot encode ${where}: ${what}`);
 }
 
+/** The binary parts found while preparing a message's JSON, and the section's length so far. */
+interface BinaryParts {
+  parts: Uint8Array[];
+  length: number;
+}
+
 /**
- * True when a value holds a Uint8Array. Throws on what protocol v1 cannot carry faithfully: an object
- * with the reserved `$bytes` key, other binary views, nesting deeper than MAX_JSON_DEPTH (or a cycle).
+ * `value` as JSON.stringify will see it, with every Uint8Array replaced by a `$bytes` reference to the
+ * binary section (`parts`): objects and arrays on the way to one are copied, everything else is the
+ * caller's own (no copy when the message holds no bytes). A Uint8Array is taken as it is - a Node Buffer
+ * never reaches its toJSON, which would turn 64 KiB into an array of 65,536 numbers first. Another
+ * object's toJSON is called as JSON.stringify would. Throws on what protocol v1 cannot carry
+ * faithfully: an object with the reserved `$bytes` key, other binary views, nesting deeper than
+ * MAX_JSON_DEPTH (or a cycle).
  */
-function holdsBytes(value: unknown, depth: number, path: (string | number)[]): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (value instanceof Uint8Array) return true;
+function withByteRefs(value: unknown, key: string, depth: number, binary: BinaryParts, path: (string | number)[]): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (value instanceof Uint8Array) {
+    const ref = { [BYTES_KEY]: [binary.length, value.length] };
+    binary.parts.push(value);
+    binary.length += value.length;
+    return ref;
+  }
   if (depth > MAX_JSON_DEPTH) throw cannotCarry(`nested deeper than ${MAX_JSON_DEPTH} levels (or circular)`, path);
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     throw cannotCarry(`a ${value.constructor.name}; binary data travels as a Uint8Array`, path);
   }
-  let found = false;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return withByteRefs(toJSON.call(value, key), key, depth + 1, binary, path);
   if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      if (holdsBytes(value[i], depth + 1, path)) found = true;
+      const item: unknown = value[i];
+      const next = withByteRefs(item, String(i), depth + 1, binary, path);
       path.pop();
+      if (next !== item) (copy ??= value.slice())[i] = next;
     }
-    return found;
+    return copy ?? value;
   }
   if (Object.hasOwn(value, BYTES_KEY)) throw cannotCarry(`the key "${BYTES_KEY}" is reserved for binary references`, path);
-  for (const key in value) {
-    path.push(key);
-    if (holdsBytes((value as Record<string, unknown>)[key], depth + 1, path)) found = true;
+  let copy: Record<string, unknown> | undefined;
+  for (const name of Object.keys(value)) {
+    path.push(name);
+    const field = (value as Record<string, unknown>)[name];
+    const next = withByteRefs(field, name, depth + 1, binary, path);
     path.pop();
+    // defineProperty: a "__proto__" field is data, as in JSON.
+    if (next !== field) Object.defineProperty((copy ??= { ...value }), name, { value: next, writable: true, enumerable: true, configurable: true });
   }
-  return found;
+  return copy ?? value;
 }
 
 /** Takes a message apart for framing: JSON text (without `type` and `id`) and binary parts. */
@@ -57,20 +81,9 @@ export function serializeMessage(message: FrameMessage): SerializedMessage {
   const { type, id, ...fields } = message;
   const code = FrameType[type];
   if (code === undefined) throw new LoomError(ErrorCode.PROTOCOL_ERROR, `cannot encode a message of unknown type ${JSON.stringify(type)}`);
-  if (!holdsBytes(fields, 1, [])) return { type, code, id, text: JSON.stringify(fields), parts: NO_PARTS, binaryLength: 0 };
-  const parts: Uint8Array[] = [];
-  let binaryLength = 0;
-  const text = JSON.stringify(fields, function (this: Record<string, unknown>, key: string, value: unknown) {
-    // `this[key]` is the value before toJSON: a Node Buffer would otherwise arrive as { type, data }.
-    const raw = this[key];
-    const bytes = raw instanceof Uint8Array ? raw : value instanceof Uint8Array ? value : undefined;
-    if (bytes === undefined) return value;
-    parts.push(bytes);
-    const ref = { [BYTES_KEY]: [binaryLength, bytes.length] };
-    binaryLength += bytes.length;
-    return ref;
-  });
-  return { type, code, id, text, parts, binaryLength };
+  const binary: BinaryParts = { parts: [], length: 0 };
+  const text = JSON.stringify(withByteRefs(fields, "", 1, binary, []));
+  return { type, code, id, text, parts: binary.parts.length === 0 ? NO_PARTS : binary.parts, binaryLength: binary.length };
 }
 
 /** Throws FRAME_TOO_LARGE when a frame's `length` would exceed the receiver's maximum. */
