@@ -111,7 +111,8 @@ export function createPluginLoader(options: PluginLoaderOptions): PluginLoader {
     running.set(key, entry);
     events.add(entry.pool);
     const { name, version } = entry.definition;
-    logger.info({ plugin: name, version, folder: found.folder, pids: entry.pool.stats().pids, ...(limits ? { limits } : {}) }, "subprocess plugin started");
+    const { placement } = found.manifest;
+    logger.info({ plugin: name, version, placement, folder: found.folder, pids: entry.pool.stats().pids, ...(limits ? { limits } : {}) }, `${placement} plugin started`);
     return entry;
   };
 
