@@ -2,6 +2,7 @@ import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import type { Logger } from "@loom/sdk";
 import type { RegisteredModule, Registry } from "../registry.ts";
+import type { PluginPool } from "../subprocess/plugin-pool.ts";
 import type { PluginEventListener, PluginStats } from "../subprocess/plugin-stats.ts";
 import type { LaunchTools } from "../subprocess/resolve-launch-command.ts";
 import { collectModuleIds } from "./collect-module-ids.ts";
@@ -52,8 +53,8 @@ export interface PluginLoader extends AsyncDisposable {
   stats(): PluginStats[];
   /**
    * Adds a listener of the events of every running out-of-tree plugin: each method call and lifecycle
-   * step with its duration and outcome, process state changes and restarts (a plugin's first start is
-   * over before it is listened to). Returns the function that removes the listener. While nobody
+   * step with its duration and outcome, process state changes (a plugin's first start included) and
+   * restarts. Returns the function that removes the listener. While nobody
    * listens, no event is built.
    */
   subscribe(listener: PluginEventListener): () => void;
@@ -107,9 +108,10 @@ export function createPluginLoader(options: PluginLoaderOptions): PluginLoader {
     const key = keyOf(found, limits);
     const existing = running.get(key);
     if (existing) return existing;
-    const entry = { key, ...(await startFolderPlugin(found, { logger, ...(options.tools ? { tools: options.tools } : {}) }, limits)) };
+    // The fan-in listens before the pool starts, so listeners see its first start too.
+    const watch = (pool: PluginPool, started: boolean | undefined) => (started === false ? events.remove(pool) : events.add(pool));
+    const entry = { key, ...(await startFolderPlugin(found, { logger, ...(options.tools ? { tools: options.tools } : {}) }, limits, watch)) };
     running.set(key, entry);
-    events.add(entry.pool);
     const { name, version } = entry.definition;
     const { placement } = found.manifest;
     logger.info({ plugin: name, version, placement, folder: found.folder, pids: entry.pool.stats().pids, ...(limits ? { limits } : {}) }, `${placement} plugin started`);

@@ -30,7 +30,13 @@ function inFolder(folder: string, value: string, isCommand: boolean): string {
  * the reason; the pool is stopped then. `overrides` (the host's limits) win over plugin.json's `subprocess`.
  * Placement "exec" makes an exec plugin instead: a process per call, whose start is one run for the handshake.
  */
-export async function startFolderPlugin(found: FoundPlugin, context: PluginPoolContext, overrides?: PluginLimits): Promise<StartedPlugin> {
+export async function startFolderPlugin(
+  found: FoundPlugin,
+  context: PluginPoolContext,
+  overrides?: PluginLimits,
+  /** Called with the pool before it starts (so a listener sees its first start); and with `false` when it did not. */
+  watch?: (pool: PluginPool, started: boolean | undefined) => void,
+): Promise<StartedPlugin> {
   const { folder, manifest } = found;
   const file = join(folder, PLUGIN_MANIFEST_FILE);
   const refuse = (message: string, hint: string, cause?: unknown): LoomError => {
@@ -52,6 +58,7 @@ export async function startFolderPlugin(found: FoundPlugin, context: PluginPoolC
   } catch (error) {
     throw refuse(isLoomError(error) ? error.message : String(error), `fix "${manifest.placement}" in ${file}`, error);
   }
+  watch?.(pool, undefined);
   try {
     const handshake = await pool.start();
     const announced = handshake.modules.map((m) => m.id).sort();
@@ -65,6 +72,7 @@ export async function startFolderPlugin(found: FoundPlugin, context: PluginPoolC
     return { found, pool, definition: createRemotePlugin(pool) };
   } catch (error) {
     await pool.stop();
+    watch?.(pool, false);
     if (isLoomError(error) && error.code === ErrorCode.PLUGIN_START_FAILED && error.diagnostics.length > 0) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw refuse(`could not start: ${reason}`, `run the plugin's command from ${folder} to see what fails, or check its log lines`, error);

@@ -56,6 +56,19 @@ describe("loader.subscribe", () => {
     expect(loader.stats()[0]?.calls).toBe(5);
   });
 
+  it("delivers a plugin's first start to a listener subscribed before the config was prepared", async () => {
+    const dir = echoPluginDir(root, "first-start");
+    const { logger } = memoryLogger("info");
+    await using loader = newEchoLoader(logger);
+    const events: PluginEvent[] = [];
+    loader.subscribe((event) => events.push(event));
+    await loader.prepare(ECHO_CONFIG, [dir]);
+    await loader.commit();
+    const states = events.flatMap((e) => (e.type === "state" ? [`${e.from}->${e.to}`] : []));
+    expect(states).toContain("starting->ready");
+    expect(events.find((e) => e.type === "state" && e.to === "ready")).toMatchObject({ plugin: "echo-plugin", pid: loader.stats()[0]?.pids[0] });
+  });
+
   it("delivers process state changes and restarts", async () => {
     const dir = echoPluginDir(root, "states", { restart: { initialDelayMs: 50, maxDelayMs: 400, jitter: 0.2 } });
     const { logger } = memoryLogger("info");
