@@ -42,10 +42,17 @@ describe("generateEntry", () => {
 
       const buildInfo = …;
 
+      // A plugin whose module throws while it is evaluated is named, as a LoomError (isLoomError is structural).
+      const loadFailed = (plugin, cause) =>
+        Object.assign(new Error(\`plugin \${plugin} failed to load: \${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\`, { cause }), {
+          name: "LoomError",
+          code: "MODULE_DEFINITION_INVALID",
+        });
+
       const loadPlugins = () =>
         Promise.all([
-          import("../../plugins/a/src/index.ts").then((m) => m.plugin),
-          import("../../plugins/b/src/index.ts").then((m) => m.plugin),
+          import("../../plugins/a/src/index.ts").then((m) => m.plugin, (cause) => Promise.reject(loadFailed("@x/a", cause))),
+          import("../../plugins/b/src/index.ts").then((m) => m.plugin, (cause) => Promise.reject(loadFailed("@x/b", cause))),
         ]);
 
       void main({ loadPlugins, buildInfo });
@@ -76,9 +83,16 @@ describe("generateEntry with a plugin run out of process", () => {
 
       const buildInfo = …;
 
+      // A plugin whose module throws while it is evaluated is named, as a LoomError (isLoomError is structural).
+      const loadFailed = (plugin, cause) =>
+        Object.assign(new Error(\`plugin \${plugin} failed to load: \${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\`, { cause }), {
+          name: "LoomError",
+          code: "MODULE_DEFINITION_INVALID",
+        });
+
       const loadPlugins = () =>
         Promise.all([
-          import("../../plugins/a/src/index.ts").then((m) => m.plugin),
+          import("../../plugins/a/src/index.ts").then((m) => m.plugin, (cause) => Promise.reject(loadFailed("@x/a", cause))),
         ]);
 
       if (process.argv[2] === "__loom-serve-plugin") {

@@ -72,9 +72,20 @@ export function generateEntry(distribution: ResolvedDistribution, buildInfo: Bui
     "",
     `const buildInfo = ${JSON.stringify(buildInfo, null, 2)};`,
     "",
+    ...(bundled.length === 0
+      ? []
+      : [
+          "// A plugin whose module throws while it is evaluated is named, as a LoomError (isLoomError is structural).",
+          "const loadFailed = (plugin, cause) =>",
+          "  Object.assign(new Error(`plugin ${plugin} failed to load: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`, { cause }), {",
+          '    name: "LoomError",',
+          '    code: "MODULE_DEFINITION_INVALID",',
+          "  });",
+          "",
+        ]),
     "const loadPlugins = () =>",
     "  Promise.all([",
-    ...bundled.map((p) => `    import(${JSON.stringify(specifier(entryDir, p.entry))}).then((m) => m.plugin),`),
+    ...bundled.map((p) => `    import(${JSON.stringify(specifier(entryDir, p.entry))}).then((m) => m.plugin, (cause) => Promise.reject(loadFailed(${JSON.stringify(p.name)}, cause))),`),
     "  ]);",
     "",
     ...startLines(outOfProcess, target, hostSpecifier),

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
@@ -23,7 +23,7 @@ const codeCache = join(work, "cache");
 afterAll(async () => {
   await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) : undefined)));
   for (const dir of [work, local]) rmSync(dir, { recursive: true, force: true });
-  for (const name of ["placement-bundle", "placement-exe", "placement-exec", "placement-empty", "placement-hazards"]) rmSync(join(ROOT, ".loom-cache", name), { recursive: true, force: true });
+  for (const name of ["placement-bundle", "placement-exe", "placement-exec", "placement-empty", "placement-hazards", "placement-throws"]) rmSync(join(ROOT, ".loom-cache", name), { recursive: true, force: true });
 });
 
 /**
@@ -130,6 +130,27 @@ describe("plugins that cannot run out of process", () => {
     expect(refused.err).toContain("plugins that cannot be bundled to run out of process:");
     expect(refused.err).toContain(`${join(awaits, "src", "index.ts")}:2: Top-level await is currently not supported with the "cjs" output format (plugin @loom/fixture-awaits)`);
     expect(refused.err).toContain("hint: a plugin run out of process is bundled too, into one CommonJS file (plugin.code.cjs)");
+  });
+});
+
+describe("a bundled plugin that throws while it loads", () => {
+  it("is named in the error (exit 1), not reported as a bug in Loom", async () => {
+    const dir = join(local, "throws");
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "@loom/fixture-throws", version: "0.0.1", type: "module", exports: "./src/index.ts" }));
+    writeFileSync(
+      join(dir, "src", "index.ts"),
+      'import { defineModule, definePlugin, z } from "@loom/sdk";\nif (process.env.LOOM_FIXTURE_THROW === "1") throw new Error("boom while loading");\nconst m = defineModule({ id: "http.handlers.throws", description: "d", configSchema: z.object({}), create: () => ({ handle: () => ({ status: 200 }) }) });\nexport const plugin = definePlugin({ name: "@loom/fixture-throws", version: "0.0.1", modules: [m] });\n',
+    );
+    const manifest = writeManifest("placement-throws", { target: "bundle", plugins: [{ path: "./throws" }] });
+    const result = await buildDistribution(manifest, { outDir: join(work, "out-throws") });
+    const run = spawnSync(process.execPath, [result.output, "list-modules"], { encoding: "utf8", env: { ...process.env, LOOM_FIXTURE_THROW: "1" } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("error: plugin @loom/fixture-throws failed to load: Error: boom while loading");
+    expect(run.stderr).not.toContain("bug in Loom");
+    const fine = spawnSync(process.execPath, [result.output, "list-modules"], { encoding: "utf8" });
+    expect(fine.status).toBe(0);
+    expect(fine.stdout).toContain("http.handlers.throws");
   });
 });
 
