@@ -76,11 +76,31 @@ function withByteRefs(value: unknown, key: string, depth: number, binary: Binary
   return copy ?? value;
 }
 
+/**
+ * False when JSON.stringify can take `value` as it is: no bytes, nothing protocol v1 refuses, no toJSON
+ * whose result might hold bytes. A quick walk with no bookkeeping, so a message without bytes (most
+ * calls and replies) costs one pass and no copies; true sends it through withByteRefs, which also
+ * reports what cannot be carried, with its path.
+ */
+function needsByteRefs(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (value instanceof Uint8Array || depth > MAX_JSON_DEPTH || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (needsByteRefs(value[i], depth + 1)) return true;
+    return false;
+  }
+  if (Object.hasOwn(value, BYTES_KEY)) return true;
+  for (const name in value) if (needsByteRefs((value as Record<string, unknown>)[name], depth + 1)) return true;
+  return false;
+}
+
 /** Takes a message apart for framing: JSON text (without `type` and `id`) and binary parts. */
 export function serializeMessage(message: FrameMessage): SerializedMessage {
   const { type, id, ...fields } = message;
   const code = FrameType[type];
   if (code === undefined) throw new LoomError(ErrorCode.PROTOCOL_ERROR, `cannot encode a message of unknown type ${JSON.stringify(type)}`);
+  if (!needsByteRefs(fields, 1)) return { type, code, id, text: JSON.stringify(fields), parts: NO_PARTS, binaryLength: 0 };
   const binary: BinaryParts = { parts: [], length: 0 };
   const text = JSON.stringify(withByteRefs(fields, "", 1, binary, []));
   return { type, code, id, text, parts: binary.parts.length === 0 ? NO_PARTS : binary.parts, binaryLength: binary.length };
