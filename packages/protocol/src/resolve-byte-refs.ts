@@ -10,6 +10,7 @@ export type ByteRefsResolution =
  * within the section; nesting deeper than MAX_JSON_DEPTH is refused. Problems come back with their path.
  */
 export function resolveByteRefs(value: unknown, binary: Uint8Array): ByteRefsResolution {
+  if (!needsResolving(value, 1)) return { ok: true, value };
   const path: (string | number)[] = [];
   let problem: string | undefined;
 
@@ -57,4 +58,20 @@ export function resolveByteRefs(value: unknown, binary: Uint8Array): ByteRefsRes
 
   const resolved = visit(value, 1);
   return problem === undefined ? { ok: true, value: resolved } : { ok: false, path, problem };
+}
+
+/**
+ * False when the value holds no `$bytes` key and is not nested too deep: nothing to resolve or refuse.
+ * A quick walk with no bookkeeping - most frames carry no bytes.
+ */
+function needsResolving(node: unknown, depth: number): boolean {
+  if (typeof node !== "object" || node === null) return false;
+  if (depth > MAX_JSON_DEPTH) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (needsResolving(node[i], depth + 1)) return true;
+    return false;
+  }
+  if (Object.hasOwn(node, BYTES_KEY)) return true;
+  for (const key in node) if (needsResolving((node as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }

@@ -8,7 +8,7 @@ import type { ErrorFields } from "./error-fields.ts";
 import type { ServedModule } from "./resolve-served-modules.ts";
 import { LIFECYCLE_METHODS, runCall } from "./run-call.ts";
 import type { CallOutcome } from "./run-call.ts";
-import { LazyAbort } from "./lazy-abort.ts";
+import { CallState } from "./call-state.ts";
 import { settleWithin } from "./settle-within.ts";
 
 /** Of a shutdown's deadline, the part kept for stopping and cleaning up instances after the drain. */
@@ -37,12 +37,10 @@ export interface PluginServer {
   abortAll(): void;
 }
 
-interface Pending {
-  readonly kind: "create" | "call";
-  instance?: string;
-  controller?: LazyAbort;
-  timer?: ReturnType<typeof setTimeout>;
-}
+/** A request in flight: a `create`, or a call (CallState). */
+type Pending = { readonly kind: "create"; readonly timer?: undefined } | CallState;
+
+const CREATING: Pending = { kind: "create" };
 
 /** The plugin's side of protocol v1 after the handshake: instances, calls, cancellation, shutdown. */
 export function createPluginServer(options: PluginServerOptions): PluginServer {
@@ -70,11 +68,9 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
   };
   const fail = (id: number, fields: ErrorFields) => send(id, { type: "error", id, ...fields });
 
-  const track = (id: number, kind: Pending["kind"]): Pending => {
-    const entry: Pending = { kind };
+  const track = (id: number, entry: Pending): void => {
     pending.set(id, entry);
-    if (kind === "call") calls++;
-    return entry;
+    if (entry.kind === "call") calls++;
   };
   /** Sends the one reply of a tracked request; later attempts (a late result after cancel) are dropped. */
   const reply = (id: number, message: FrameMessage): void => {
@@ -93,7 +89,7 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     if (entry?.kind !== "call") return;
     // Reply first: the host gets its answer even if an abort listener of the module misbehaves.
     reply(id, { type: "error", id, code, message });
-    entry.controller?.abort(new LoomError(code, message));
+    entry.abort(new LoomError(code, message));
   };
 
   const create = (message: CreateMessage): void => {
@@ -104,7 +100,7 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
       const known = [...modules.keys()].join(", ") || "(none)";
       return fail(id, { code: ErrorCode.MODULE_UNKNOWN, message: `this plugin does not provide module ${message.module}; it provides ${known}` });
     }
-    track(id, "create");
+    track(id, CREATING);
     const instanceId = `i${++instanceCount}`;
     createInstance(served, message, instanceId, logger).then(
       (instance) => {
@@ -130,21 +126,10 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     if (options.maxConcurrentCalls !== undefined && calls >= options.maxConcurrentCalls) {
       return fail(id, { code: ErrorCode.PLUGIN_OVERLOADED, message: `the plugin already runs ${calls} calls, its maximum` });
     }
-    const entry = track(id, "call");
-    const controller = new LazyAbort();
-    entry.instance = instance.id;
-    entry.controller = controller;
-    entry.timer = setTimeout(() => abortCall(id, ErrorCode.PLUGIN_TIMEOUT, `the call passed its deadline of ${message.deadlineMs} ms`), message.deadlineMs);
-    const info = {
-      id,
-      instance: instance.id,
-      module: definition.id,
-      method,
-      get signal() {
-        return controller.signal;
-      },
-      deadline: Date.now() + message.deadlineMs,
-    };
+    const { deadlineMs } = message;
+    const info = new CallState(id, instance.id, definition.id, method, Date.now() + deadlineMs);
+    track(id, info);
+    info.timer = setTimeout(() => abortCall(id, ErrorCode.PLUGIN_TIMEOUT, `the call passed its deadline of ${deadlineMs} ms`), deadlineMs);
     const outcome = runCall(instance, message.args, info);
     if (outcome instanceof Promise) void outcome.then((settled) => replyOutcome(id, settled));
     else replyOutcome(id, outcome);
@@ -156,7 +141,7 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     if (!instance) return fail(id, { code: ErrorCode.PLUGIN_TARGET_UNKNOWN, message: `no instance ${message.instance} (never created, or destroyed)` });
     instances.delete(instance.id);
     for (const [callId, entry] of pending) {
-      if (entry.instance === instance.id) abortCall(callId, ErrorCode.CALL_CANCELLED, `instance ${instance.id} was destroyed`);
+      if (entry.kind === "call" && entry.instance === instance.id) abortCall(callId, ErrorCode.CALL_CANCELLED, `instance ${instance.id} was destroyed`);
     }
     instance.lifetime.abort();
     send(id, { type: "result", id });
@@ -219,7 +204,7 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
       stopping = true;
       for (const entry of pending.values()) {
         clearTimeout(entry.timer);
-        entry.controller?.abort(new LoomError(ErrorCode.CALL_CANCELLED, "the connection to the host failed"));
+        if (entry.kind === "call") entry.abort(new LoomError(ErrorCode.CALL_CANCELLED, "the connection to the host failed"));
       }
       pending.clear();
       for (const instance of instances.values()) instance.lifetime.abort();
