@@ -108,9 +108,9 @@ type CreatePluginPool = (options: Record<string, unknown>, context: { logger: un
 
 let createPluginPool: CreatePluginPool | undefined;
 
-/** Loads the runtime from sources (tsx is the bench's loader): @loom/bench does not depend on it. */
-export async function loadRuntime(runtimeIndex: string): Promise<void> {
-  createPluginPool = ((await import(pathToFileURL(runtimeIndex).href)) as { createPluginPool: CreatePluginPool }).createPluginPool;
+/** Loads the runtime from a bundle of it (`runtimeFile`): @loom/bench does not depend on it. */
+export async function loadRuntime(runtimeFile: string): Promise<void> {
+  createPluginPool = ((await import(pathToFileURL(runtimeFile).href)) as { createPluginPool: CreatePluginPool }).createPluginPool;
 }
 
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child: () => silent };
