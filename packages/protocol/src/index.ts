@@ -66,6 +66,7 @@ export type {
 export { encodeFrame } from "./encode-frame.ts";
 export type { EncodeFrameOptions } from "./encode-frame.ts";
 export { BATCH_FLUSH_FRAMES, FrameBatch } from "./frame-batch.ts";
+export { DeadlineSweep } from "./deadline-sweep.ts";
 export { FrameDecoder } from "./frame-decoder.ts";
 export type { FrameDecoderOptions, RawFrame } from "./frame-decoder.ts";
 export { parseFrameMessage } from "./parse-frame-message.ts";

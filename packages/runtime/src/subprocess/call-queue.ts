@@ -39,6 +39,11 @@ export class CallQueue {
     return this.#inFlight < this.maxConcurrent;
   }
 
+  /** The waiting requests, in order (a copy). */
+  waiting(): Request[] {
+    return [...this.#waiting];
+  }
+
   add(request: Request): void {
     this.#waiting.add(request);
   }

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { ErrorCode, LoomError, MAX_U32, isLoomError } from "@loom/protocol";
+import { DeadlineSweep, ErrorCode, LoomError, MAX_U32, isLoomError } from "@loom/protocol";
 import type { ErrorMessage, FrameMessage, HandshakeMessage, HealthOkMessage } from "@loom/protocol";
 import { CallQueue } from "./call-queue.ts";
 import { FrameReader } from "./frame-reader.ts";
@@ -64,6 +64,19 @@ export class PluginConnection {
   #handshake: { resolve(message: HandshakeMessage): void; reject(error: LoomError): void } | undefined;
   readonly handshake: Promise<HandshakeMessage>;
   #nextId = 1;
+  /** Requests past their deadline are abandoned (one timer for all: DeadlineSweep). */
+  readonly #deadlines = new DeadlineSweep(
+    () => performance.now(),
+    (now) => {
+      let next = Infinity;
+      for (const request of [...this.#pending.values(), ...this.#queue.waiting()]) {
+        if (!request.waiting) continue;
+        if (request.deadlineAt <= now) this.#abandon(request, "deadline");
+        else if (request.deadlineAt < next) next = request.deadlineAt;
+      }
+      return next;
+    },
+  );
   #refusal: LoomError | undefined;
   #failure: LoomError | undefined;
 
@@ -169,6 +182,7 @@ export class PluginConnection {
     this.#failure = error;
     this.#refusal ??= error;
     this.#handshake?.reject(error);
+    this.#deadlines.stop();
     const requests = [...this.#pending.values(), ...this.#queue.clear()];
     this.#pending.clear();
     for (const request of requests) settleRequest(request, error);
@@ -191,8 +205,7 @@ export class PluginConnection {
       settleRequest(request, new LoomError(ErrorCode.CALL_CANCELLED, `${options.what}: cancelled before it was sent`));
       return false;
     }
-    const left = Math.max(1, options.deadlineAt - performance.now());
-    request.timer = setTimeout(() => this.#abandon(request, "deadline"), left);
+    this.#deadlines.add(request.deadlineAt);
     if (options.signal) {
       request.onAbort = () => this.#abandon(request, "cancelled");
       options.signal.addEventListener("abort", request.onAbort, { once: true });

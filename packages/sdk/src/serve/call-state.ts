@@ -7,15 +7,15 @@ import { LazyAbort } from "./lazy-abort.ts";
  */
 export class CallState extends LazyAbort implements CallInfo {
   readonly kind = "call";
-  /** The deadline timer, cleared by the reply. */
-  timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly id: number,
     readonly instance: string,
     readonly module: string,
     readonly method: string,
-    readonly deadline: number,
+    /** The call's `deadlineMs`, as the host sent it. */
+    readonly deadlineMs: number,
+    readonly deadline: number = Date.now() + deadlineMs,
   ) {
     super();
   }

@@ -1,4 +1,4 @@
-import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
+import { DeadlineSweep, ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { CallMessage, CancelMessage, CreateMessage, DestroyMessage, FrameMessage, HealthMessage } from "@loom/protocol";
 import type { Logger } from "../logger.ts";
 import { createInstance } from "./create-instance.ts";
@@ -38,7 +38,7 @@ export interface PluginServer {
 }
 
 /** A request in flight: a `create`, or a call (CallState). */
-type Pending = { readonly kind: "create"; readonly timer?: undefined } | CallState;
+type Pending = { readonly kind: "create" } | CallState;
 
 const CREATING: Pending = { kind: "create" };
 
@@ -78,7 +78,6 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     if (!entry) return;
     pending.delete(id);
     if (entry.kind === "call") calls--;
-    clearTimeout(entry.timer);
     send(id, message);
     if (onIdle !== undefined && pending.size === 0) onIdle();
   };
@@ -91,6 +90,17 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     reply(id, { type: "error", id, code, message });
     entry.abort(new LoomError(code, message));
   };
+
+  /** Calls past their deadline fail with PLUGIN_TIMEOUT (one timer for all: DeadlineSweep). */
+  const deadlines = new DeadlineSweep(Date.now, (now) => {
+    let next = Infinity;
+    for (const [id, entry] of pending) {
+      if (entry.kind !== "call") continue;
+      if (entry.deadline <= now) abortCall(id, ErrorCode.PLUGIN_TIMEOUT, `the call passed its deadline of ${entry.deadlineMs} ms`);
+      else if (entry.deadline < next) next = entry.deadline;
+    }
+    return next;
+  });
 
   const create = (message: CreateMessage): void => {
     const { id } = message;
@@ -126,10 +136,9 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     if (options.maxConcurrentCalls !== undefined && calls >= options.maxConcurrentCalls) {
       return fail(id, { code: ErrorCode.PLUGIN_OVERLOADED, message: `the plugin already runs ${calls} calls, its maximum` });
     }
-    const { deadlineMs } = message;
-    const info = new CallState(id, instance.id, definition.id, method, Date.now() + deadlineMs);
+    const info = new CallState(id, instance.id, definition.id, method, message.deadlineMs);
     track(id, info);
-    info.timer = setTimeout(() => abortCall(id, ErrorCode.PLUGIN_TIMEOUT, `the call passed its deadline of ${deadlineMs} ms`), deadlineMs);
+    deadlines.add(info.deadline);
     const outcome = runCall(instance, message.args, info);
     if (outcome instanceof Promise) void outcome.then((settled) => replyOutcome(id, settled));
     else replyOutcome(id, outcome);
@@ -202,8 +211,8 @@ export function createPluginServer(options: PluginServerOptions): PluginServer {
     },
     abortAll() {
       stopping = true;
+      deadlines.stop();
       for (const entry of pending.values()) {
-        clearTimeout(entry.timer);
         if (entry.kind === "call") entry.abort(new LoomError(ErrorCode.CALL_CANCELLED, "the connection to the host failed"));
       }
       pending.clear();
