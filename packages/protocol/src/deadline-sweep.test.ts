@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DeadlineSweep } from "./deadline-sweep.ts";
 
-/** Items with deadlines (performance.now() ms); the sweep ends those due and records when. */
+/** Items with deadlines (Date.now() ms); the sweep ends those due and records when. */
 function tracker() {
   const items = new Map<string, { deadline: number; endedAt?: number }>();
   const sweeps: number[] = [];
   const sweep = new DeadlineSweep(
-    () => performance.now(),
+    () => Date.now(),
     (now) => {
       sweeps.push(now);
       let next = Infinity;
@@ -19,16 +19,19 @@ function tracker() {
     },
   );
   const add = (name: string, inMs: number) => {
-    const deadline = performance.now() + inMs;
+    const deadline = Date.now() + inMs;
     items.set(name, { deadline });
     sweep.add(deadline);
   };
   return { items, sweeps, sweep, add };
 }
 
+/** setTimeout, typed here: @loom/protocol is typed without Node's or the DOM's globals. */
+const sleep = (ms: number) => new Promise<void>((resolve) => (globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown }).setTimeout(resolve, ms));
+
 const until = async (done: () => boolean, ms: number) => {
   const end = Date.now() + ms;
-  while (!done() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (!done() && Date.now() < end) await sleep(5);
 };
 
 describe("DeadlineSweep", () => {
@@ -53,7 +56,7 @@ describe("DeadlineSweep", () => {
     const { sweeps, sweep, add } = tracker();
     add("a", 10);
     sweep.stop();
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sleep(60);
     expect(sweeps).toEqual([]);
   });
 });

@@ -1,3 +1,12 @@
+/** The timer functions every JavaScript runtime has; @loom/protocol is typed without Node's or the DOM's. */
+interface Timer {
+  unref?(): void;
+}
+const timers = globalThis as unknown as {
+  setTimeout(callback: () => void, ms: number): Timer;
+  clearTimeout(timer: Timer): void;
+};
+
 /**
  * One timer for the deadlines of many requests, for either end of a connection. A timer per request
  * cost more than the rest of a small call's bookkeeping (with one call in flight, Node builds and drops
@@ -9,7 +18,7 @@
 export class DeadlineSweep {
   readonly #now: () => number;
   readonly #sweep: (now: number) => number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
   #armedFor = Infinity;
 
   constructor(now: () => number, sweep: (now: number) => number) {
@@ -20,13 +29,13 @@ export class DeadlineSweep {
   /** A request with this deadline is now waiting. */
   add(deadline: number): void {
     if (deadline >= this.#armedFor) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) timers.clearTimeout(this.#timer);
     this.#arm(deadline);
   }
 
   /** Drops the timer (the connection is gone). */
   stop(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedFor = Infinity;
   }
@@ -34,8 +43,8 @@ export class DeadlineSweep {
   #arm(deadline: number): void {
     this.#armedFor = deadline;
     const delay = Math.min(2 ** 31 - 1, Math.max(1, Math.ceil(deadline - this.#now())));
-    const timer = setTimeout(this.#fire, delay);
-    (timer as { unref?: () => void }).unref?.();
+    const timer = timers.setTimeout(this.#fire, delay);
+    timer.unref?.();
     this.#timer = timer;
   }
 
