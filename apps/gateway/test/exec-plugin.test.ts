@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { runGatewayCli, startGateway } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "./fixtures.ts";
+import { adminPlugins, alive } from "./plugin-processes.ts";
 
 /** node-exec/: an SDK plugin with "placement": "exec" in its plugin.json (one process per request). */
 const EXEC_PLUGINS = fileURLToPath(new URL("./fixtures/exec-plugins.d", import.meta.url));
@@ -9,25 +10,6 @@ const EXEC_PLUGINS = fileURLToPath(new URL("./fixtures/exec-plugins.d", import.m
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-interface PluginRow {
-  name: string;
-  placement: string;
-  version: string;
-  pids?: number[];
-  state?: string;
-  calls?: number;
-  errors?: number;
-}
-
-/** process.kill(pid, 0) throws ESRCH once the process is gone. */
-const gone = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
-};
 
 const routes = [
   { match: { path: ["/exec/*"] }, handle: { handler: "exec_hello", greeting: "hi from exec" } },
@@ -53,7 +35,7 @@ describe("out-of-tree exec plugins", () => {
       pids.push(Number(post.headers.get("x-pid")));
       // Each request ran in its own process, which is gone once it answered.
       expect(new Set(pids).size).toBe(2);
-      expect(pids.every(gone)).toBe(true);
+      expect(!pids.some(alive)).toBe(true);
 
       expect(await (await fetch(`${gw.url}/other`)).text()).toBe("bundled\n");
 
@@ -61,7 +43,7 @@ describe("out-of-tree exec plugins", () => {
       const printed = await gw.waitForLog((line) => line.msg === "exec_hello handles GET /exec/a?x=1");
       expect(printed).toMatchObject({ plugin: "node-exec", pid: answer.pid, stream: "stderr" });
 
-      const rows = (await (await fetch(`${gw.adminUrl}/plugins`)).json()) as PluginRow[];
+      const rows = await adminPlugins(gw);
       expect(rows.find((row) => row.name === "node-exec")).toMatchObject({ placement: "exec", version: "0.3.0", state: "ready", pids: [], calls: 2, errors: 0 });
       const list = await runGatewayCli(["plugins", "list", "--admin", new URL(gw.adminUrl!).host]);
       expect(list.code).toBe(0);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rawRequest, runGatewayCli, startGateway } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
+import type { PluginRow } from "./plugin-processes.ts";
 import { tempDir } from "./fixtures.ts";
 
 /** node-hello/: a Node plugin run by @loom/sdk/serve. */
@@ -32,13 +33,6 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return undefined;
 }
 
-interface PluginRow {
-  name: string;
-  placement: string;
-  pids?: number[];
-  state?: string;
-  calls?: number;
-}
 
 describe("GET /metrics and gateway plugins list", () => {
   it("exports subprocess plugin calls, latency, state and process metrics, and lists the plugins of the running gateway", async () => {

@@ -3,6 +3,7 @@ import { runGatewayCli, startGateway } from "@loom/testkit";
 import type { StartedGateway } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "./fixtures.ts";
+import { adminPlugins, waitGone } from "./plugin-processes.ts";
 
 /** node-hello/: a Node plugin run by @loom/sdk/serve; its plugin.json sets no `subprocess`. */
 const NODE_PLUGINS = fileURLToPath(new URL("./fixtures/plugins.d", import.meta.url));
@@ -11,25 +12,7 @@ const routes = [{ handle: { handler: "node_hello" } }];
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-const pidsOf = async (gw: StartedGateway): Promise<number[]> => {
-  const rows = (await (await fetch(`${gw.adminUrl}/plugins`)).json()) as { name: string; pids?: number[] }[];
-  return rows.find((row) => row.name === "node-hello")?.pids ?? [];
-};
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Waits (at most 50 polls, 5 s) until none of `pids` runs; returns those still running. */
-async function waitGone(pids: number[]): Promise<number[]> {
-  for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  return pids.filter(alive);
-}
+const pidsOf = async (gw: StartedGateway): Promise<number[]> => (await adminPlugins(gw)).find((row) => row.name === "node-hello")?.pids ?? [];
 
 describe("plugins.limits", () => {
   it("sets a plugin's pool size over its plugin.json; a reload with other limits restarts it, one with the same keeps it", async () => {

@@ -2,9 +2,9 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runGatewayCli, startGateway } from "@loom/testkit";
-import type { StartedGateway } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "./fixtures.ts";
+import { adminPlugins, alive, waitGone } from "./plugin-processes.ts";
 
 /** examples/ holds python-plugin/ (plugin.json + plugin.py): a plugin dir as it is. */
 const EXAMPLES = fileURLToPath(new URL("../../../examples", import.meta.url));
@@ -25,34 +25,6 @@ function tamperedPluginDir(): string {
   return dir;
 }
 
-interface PluginRow {
-  name: string;
-  placement: string;
-  version: string;
-  pids?: number[];
-  state?: string;
-  calls?: number;
-  errors?: number;
-  restarts?: number;
-  latencyMs?: { p50: number; p99: number };
-}
-
-const plugins = async (gw: StartedGateway) => (await (await fetch(`${gw.adminUrl}/plugins`)).json()) as PluginRow[];
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Waits (at most 50 polls, 5 s) until none of `pids` runs. */
-async function waitGone(pids: number[]): Promise<number[]> {
-  for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  return pids.filter(alive);
-}
 
 const routes = [
   { match: { path: ["/py/*"] }, handle: { handler: "py_hello", greeting: "hi" } },
@@ -85,7 +57,7 @@ describe("out-of-tree subprocess plugins", () => {
       const bundled = await fetch(`${gw.url}/other`);
       expect([bundled.status, await bundled.text()]).toEqual([200, "bundled\n"]);
 
-      const rows = await plugins(gw);
+      const rows = await adminPlugins(gw);
       const py = rows.find((row) => row.name === "python-hello")!;
       expect(py).toMatchObject({ placement: "subprocess", version: "0.1.0", state: "ready", restarts: 0, errors: 0 });
       expect(py.pids).toHaveLength(1);
@@ -104,7 +76,7 @@ describe("out-of-tree subprocess plugins", () => {
       // A reload with the same plugins keeps their processes.
       const load = await fetch(`${gw.adminUrl}/load`, { method: "POST", body: JSON.stringify({ listen: new URL(gw.url).host, admin: { listen: new URL(gw.adminUrl!).host }, routes }) });
       expect(load.status).toBe(200);
-      expect((await plugins(gw)).find((row) => row.name === "python-hello")!.pids).toEqual(py.pids);
+      expect((await adminPlugins(gw)).find((row) => row.name === "python-hello")!.pids).toEqual(py.pids);
     } finally {
       expect(await gw.stop("SIGTERM")).toEqual({ code: 0, signal: null });
     }
@@ -122,7 +94,7 @@ describe("out-of-tree subprocess plugins", () => {
       expect((await fetch(`${gw.url}/py/a`)).status).toBe(200);
       expect(await (await fetch(`${gw.url}/b`)).text()).toBe("bundled\n");
       // Only the plugins the config needs are started.
-      const rows = await plugins(gw);
+      const rows = await adminPlugins(gw);
       expect(rows.map((row) => row.name)).toContain("python-hello");
       expect(rows.map((row) => row.name)).not.toContain("node-hello");
       expect(rows.map((row) => row.name)).not.toContain("tampered");
@@ -135,7 +107,7 @@ describe("out-of-tree subprocess plugins", () => {
       });
       expect(load.status).toBe(200);
       expect(await waitGone([pid])).toEqual([]);
-      expect((await plugins(gw)).map((row) => row.name)).not.toContain("python-hello");
+      expect((await adminPlugins(gw)).map((row) => row.name)).not.toContain("python-hello");
     } finally {
       await gw.stop("SIGTERM");
     }
