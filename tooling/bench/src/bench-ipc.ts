@@ -91,14 +91,14 @@ async function measureOnce(client: IpcClient, loopMs: number): Promise<Figures> 
 /**
  * Bundles the plugin as the composer bundles a plugin with placement subprocess (esbuildBase: zod with
  * English messages only) into a folder with the composer's starter (plugin.cjs: V8 code cache, kept in
- * `<dir>/cache`, which the first, unmeasured start writes). Returns the plugin.cjs to run with node.
+ * `<dir>/cache`, which the first, unmeasured start writes). Returns the plugin.cjs to run with node and
+ * the environment its processes get.
  */
-async function bundleLikeComposer(entry: string, dir: string, repo: string): Promise<string> {
+async function bundleLikeComposer(entry: string, dir: string, repo: string): Promise<{ file: string; env: Record<string, string> }> {
   mkdirSync(dir, { recursive: true });
   await build({ ...esbuildBase(repo, { registryPlugins: false }), entryPoints: [entry], outfile: join(dir, PLUGIN_CODE_FILE) });
   writeFileSync(join(dir, "plugin.cjs"), CODE_CACHE_STARTER);
-  process.env.LOOM_CACHE_DIR = join(dir, "cache");
-  return join(dir, "plugin.cjs");
+  return { file: join(dir, "plugin.cjs"), env: { LOOM_CACHE_DIR: join(dir, "cache") } };
 }
 
 /** Spawns a child and waits for its exit: wall time in ms. */
@@ -135,7 +135,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult
   const loomStarts: number[] = [];
   const nodeStarts: number[] = [];
   const startOnce = async () => {
-    const client = await startLoom(bundle);
+    const client = await startLoom(bundle.file, bundle.env);
     await client.close();
     return client.firstCallMs;
   };
@@ -152,7 +152,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult
   const start = { loomMs: median(loomStarts), nodeMs: median(nodeStarts), ratio: median(loomStarts.map((a, i) => a / nodeStarts[i]!)) };
   log(`  start to first call: loom ${start.loomMs.toFixed(1)} ms, node -e 0 ${start.nodeMs.toFixed(1)} ms`);
 
-  const clients = [startFloor(here("ipc-floor-child.mjs")), startPeer(here("ipc-jsonrpc-child.mjs")), await startLoom(bundle)];
+  const clients = [startFloor(here("ipc-floor-child.mjs")), startPeer(here("ipc-jsonrpc-child.mjs")), await startLoom(bundle.file, bundle.env)];
   const results = new Map<string, Figures[]>(clients.map((c) => [c.name, []]));
   try {
     for (const client of clients) {

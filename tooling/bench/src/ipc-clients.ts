@@ -116,10 +116,10 @@ export async function loadRuntime(runtimeFile: string): Promise<void> {
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child: () => silent };
 
 /** A started pool and its instance of `bench.ipc.echo`; `first` is the wall time of start to the first answer. */
-export async function startLoom(bundle: string): Promise<IpcClient & { firstCallMs: number }> {
+export async function startLoom(bundle: string, env: Record<string, string>): Promise<IpcClient & { firstCallMs: number }> {
   const started = performance.now();
   const pool = createPluginPool!(
-    { name: "bench-ipc", command: process.execPath, args: [bundle], healthIntervalMs: 0 },
+    { name: "bench-ipc", command: process.execPath, args: [bundle], env, healthIntervalMs: 0 },
     { logger: silent },
   );
   await pool.start();
