@@ -77,11 +77,9 @@ export class PluginStatsRecorder {
     if (this.#listeners.size > 0) this.#notify({ type: "call", plugin, module, method, latencyMs, outcome });
   }
 
-  emit(event: PluginEvent): void {
+  /** Records a process event (calls go through recordCall) and passes it to the listeners. */
+  emit(event: Exclude<PluginEvent, { type: "call" }>): void {
     switch (event.type) {
-      case "call":
-        this.#countCall(event.latencyMs, event.outcome);
-        break;
       case "state":
         if (event.to === "crashed") this.crashes++;
         break;
