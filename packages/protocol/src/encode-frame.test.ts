@@ -132,6 +132,21 @@ describe("FrameBatch", () => {
     expect(hex(bytes.subarray(0, 4))).toBe("0000000b");
   });
 
+  it("never writes again into a batch it handed over, while later batches fill and leave its slab", () => {
+    const batch = new FrameBatch();
+    const taken: { bytes: Uint8Array; hex: string }[] = [];
+    // 3000 batches of one to three frames: well past one slab, with batches that straddle its end.
+    for (let i = 0; i < 3000; i++) {
+      for (let j = 0; j <= i % 3; j++) batch.add({ type: "result", id: i + 1, value: "x".repeat((i * 7) % 300) });
+      const bytes = batch.take();
+      taken.push({ bytes, hex: hex(bytes) });
+    }
+    expect(taken.every(({ bytes, hex: before }) => hex(bytes) === before)).toBe(true);
+    const decoded = taken.flatMap(({ bytes }) => decode(bytes)) as { id: number }[];
+    expect(decoded.length).toBe(6000);
+    expect(decoded.at(-1)).toEqual({ type: "result", id: 3000, value: "x".repeat((2999 * 7) % 300) });
+  });
+
   it("grows past its first buffer, and a message that fails adds nothing", () => {
     const batch = new FrameBatch({ maxFrameBytes: 200_000 });
     const big = { type: "result", id: 1, value: ["ü".repeat(40_000), new Uint8Array(70_000).fill(1)] } as const;

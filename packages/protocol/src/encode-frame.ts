@@ -9,7 +9,7 @@ export interface EncodeFrameOptions {
 }
 
 const SCRATCH_BYTES = 64 * 1024;
-/** A scratch buffer grown past this by one big frame is dropped after use, not kept. */
+/** A scratch buffer grown past this by one big text is replaced at the next use, not kept. */
 const SCRATCH_KEEP_BYTES = 1024 * 1024;
 let scratch = new Uint8Array(SCRATCH_BYTES);
 
@@ -18,6 +18,13 @@ function growScratch(needed: number, keep: number): Uint8Array {
   next.set(scratch.subarray(0, keep));
   scratch = next;
   return next;
+}
+
+/** `text` as UTF-8, in a scratch buffer that the next call reuses: copy it before calling again. */
+export function encodeJsonText(text: string): Uint8Array {
+  if (scratch.length > SCRATCH_KEEP_BYTES) scratch = new Uint8Array(SCRATCH_BYTES);
+  const { buffer, written } = writeUtf8(text, scratch, 0, growScratch);
+  return buffer.subarray(0, written);
 }
 
 /**
@@ -32,14 +39,10 @@ export function encodeFrame(message: FrameMessage, options: EncodeFrameOptions =
   const serialized = serializeMessage(message);
   // UTF-8 is never shorter than the string: refuse an oversized frame before encoding it.
   checkFrameLength(serialized, frameLength(serialized, serialized.text.length), max);
-  const { buffer, written } = writeUtf8(serialized.text, scratch, 0, growScratch);
-  try {
-    checkFrameLength(serialized, frameLength(serialized, written), max);
-    const out = new Uint8Array(FRAME_HEADER_BYTES + written + serialized.binaryLength);
-    out.set(buffer.subarray(0, written), FRAME_HEADER_BYTES);
-    writeFrameAround(out, 0, serialized, written);
-    return out;
-  } finally {
-    if (scratch.length > SCRATCH_KEEP_BYTES) scratch = new Uint8Array(SCRATCH_BYTES);
-  }
+  const json = encodeJsonText(serialized.text);
+  checkFrameLength(serialized, frameLength(serialized, json.length), max);
+  const out = new Uint8Array(FRAME_HEADER_BYTES + json.length + serialized.binaryLength);
+  out.set(json, FRAME_HEADER_BYTES);
+  writeFrameAround(out, 0, serialized, json.length);
+  return out;
 }

@@ -19,6 +19,9 @@ export interface FrameDecoderOptions {
   maxFrameBytes?: number;
 }
 
+/** The binary section of every frame that has none (most frames): empty, so nothing can change it. */
+const NO_BINARY = new Uint8Array(0);
+
 function readU32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
@@ -113,7 +116,7 @@ export class FrameDecoder {
         this.#bodyFill += n;
         this.#pos += n;
         if (this.#bodyFill === body.length) {
-          const frame = this.#frameOf(body);
+          const frame = this.#frameOf(body, 0, body.length);
           this.#body = undefined;
           this.#bodyFill = 0;
           onFrame(frame);
@@ -134,7 +137,7 @@ export class FrameDecoder {
       }
       this.#checkLength(length);
       if (end - this.#pos >= length) {
-        const frame = this.#frameOf(chunk.subarray(this.#pos, this.#pos + length));
+        const frame = this.#frameOf(chunk, this.#pos, length);
         this.#pos += length;
         onFrame(frame);
       } else {
@@ -158,15 +161,24 @@ export class FrameDecoder {
     }
   }
 
-  /** Splits a complete frame (the bytes after its length prefix) into its fields. */
-  #frameOf(body: Uint8Array): RawFrame {
-    const jsonLength = readU32(body, 5);
-    const room = body.length - FRAME_FIXED_BYTES;
+  /**
+   * Splits a complete frame (the `length` bytes after its length prefix, at `start` in `bytes`) into its
+   * fields, as views of `bytes`: one view for the JSON, one for a binary section that is not empty.
+   */
+  #frameOf(bytes: Uint8Array, start: number, length: number): RawFrame {
+    const jsonLength = readU32(bytes, start + 5);
+    const room = length - FRAME_FIXED_BYTES;
     if (jsonLength > room) {
       this.#fail(ErrorCode.PROTOCOL_ERROR, `the frame at byte ${this.#frameStart} has jsonLength ${jsonLength}, more than the ${room} bytes after its header`);
     }
-    const jsonEnd = FRAME_FIXED_BYTES + jsonLength;
-    return { type: body[0]!, id: readU32(body, 1), json: body.subarray(FRAME_FIXED_BYTES, jsonEnd), binary: body.subarray(jsonEnd) };
+    const jsonEnd = start + FRAME_FIXED_BYTES + jsonLength;
+    const end = start + length;
+    return {
+      type: bytes[start]!,
+      id: readU32(bytes, start + 1),
+      json: bytes.subarray(start + FRAME_FIXED_BYTES, jsonEnd),
+      binary: jsonEnd === end ? NO_BINARY : bytes.subarray(jsonEnd, end),
+    };
   }
 
   #fail(code: ErrorCode, message: string): never {

@@ -67,6 +67,19 @@ export function startFloor(childFile: string): IpcClient {
   };
 }
 
+const texts = new WeakMap<Uint8Array, string>();
+
+/**
+ * A payload as the string a JSON peer sends: latin1 up to 64 bytes, else `large` (base64 for
+ * vscode-jsonrpc, which has no bytes). Converted once per payload, as the floor builds its frames from
+ * the bytes it is given: the conversion is the caller's work, not the protocol's.
+ */
+function wireText(payload: Uint8Array, large: "base64" | "latin1"): string {
+  let text = texts.get(payload);
+  if (text === undefined) texts.set(payload, (text = Buffer.from(payload).toString(payload.length <= 64 ? "latin1" : large)));
+  return text;
+}
+
 interface JsonRpcModule {
   StreamMessageReader: new (stream: NodeJS.ReadableStream) => unknown;
   StreamMessageWriter: new (stream: NodeJS.WritableStream) => unknown;
@@ -86,8 +99,7 @@ export function startPeer(childFile: string): IpcClient {
   return {
     name: "vscode-jsonrpc",
     pid: child.pid!,
-    call: (payload) =>
-      connection.sendRequest("echo", payload.length <= 64 ? Buffer.from(payload).toString("latin1") : Buffer.from(payload).toString("base64")),
+    call: (payload) => connection.sendRequest("echo", wireText(payload, "base64")),
     close() {
       connection.dispose();
       child.stdin!.end();
@@ -130,7 +142,7 @@ export async function startLoom(bundle: string, env: Record<string, string>): Pr
     name: "loom",
     pid,
     firstCallMs,
-    call: (payload) => instance.call("echo", [payload.length <= 64 ? Buffer.from(payload).toString("latin1") : payload]),
+    call: (payload) => instance.call("echo", [payload.length <= 64 ? wireText(payload, "latin1") : payload]),
     close: () => pool.stop(),
   };
 }

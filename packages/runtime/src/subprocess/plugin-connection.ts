@@ -35,6 +35,8 @@ export interface ConnectionLimits {
 export interface CallOptions {
   /** `performance.now()` at which the host stops waiting. */
   deadlineAt: number;
+  /** `performance.now()` when the caller made the call, if it read the clock already (one read less per call). */
+  now?: number | undefined;
   signal?: AbortSignal | undefined;
   /** Names the call in messages, e.g. `plugin acme: http.handlers.echo handle()`. */
   what: string;
@@ -130,12 +132,13 @@ export class PluginConnection {
       );
     }
     return new Promise((resolve, reject) => {
-      const request = createRequest("call", options, resolve, reject);
+      const now = options.now ?? performance.now();
+      const request = createRequest("call", options, now, resolve, reject);
       request.instance = instance;
       request.method = method;
       request.args = args;
       if (!this.#arm(request, options)) return;
-      if (this.#queue.open && !this.#writer.blocked) this.#dispatch(request);
+      if (this.#queue.open && !this.#writer.blocked) this.#dispatch(request, now);
       else this.#queue.add(request);
     });
   }
@@ -193,9 +196,10 @@ export class PluginConnection {
   #request(kind: RequestKind, options: CallOptions, build: Request["build"], always = false): Promise<FrameMessage> {
     if (this.#refusal && !(always && !this.#failure)) return Promise.reject(this.#refusal);
     return new Promise((resolve, reject) => {
-      const request = createRequest(kind, options, resolve as (value: unknown) => void, reject);
+      const now = performance.now();
+      const request = createRequest(kind, options, now, resolve as (value: unknown) => void, reject);
       request.build = build;
-      if (this.#arm(request, options)) this.#dispatch(request);
+      if (this.#arm(request, options)) this.#dispatch(request, now);
     });
   }
 
@@ -213,9 +217,11 @@ export class PluginConnection {
     return true;
   }
 
-  #dispatch(request: Request): void {
+  /** Sends a request; `now` is the clock's reading (a call that waited in the queue reads it again). */
+  #dispatch(request: Request, now: number): void {
     const id = this.#allocateId();
-    const deadlineMs = Math.min(2 ** 31 - 1, Math.max(1, Math.ceil(request.deadlineAt - performance.now())));
+    // Rounded, not ceiled: with `now` the caller's own reading, deadlineAt - now is the timeout plus float noise.
+    const deadlineMs = Math.min(2 ** 31 - 1, Math.max(1, Math.round(request.deadlineAt - now)));
     try {
       // Alone in flight, a call leaves at once; beside others it shares the turn's write (FrameWriter).
       this.#writer.send(requestFrame(request, id, deadlineMs), this.#pending.size === 0);
@@ -236,7 +242,7 @@ export class PluginConnection {
     while (this.#queue.hasSlot && !this.#writer.blocked && !this.#failure) {
       const next = this.#queue.take();
       if (!next) return;
-      this.#dispatch(next);
+      this.#dispatch(next, performance.now());
     }
   }
 

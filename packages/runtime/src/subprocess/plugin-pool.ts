@@ -204,7 +204,7 @@ class SubprocessPluginPool implements PluginPool {
       if (!target) throw this.#unavailable(what);
       pid = target.process.pid;
       const deadlineAt = started + (options.timeoutMs ?? this.#options.callTimeoutMs);
-      return target.process.connection.call(target.instance.id, method, args, { deadlineAt, signal: options.signal, what }).then((value) => {
+      return target.process.connection.call(target.instance.id, method, args, { deadlineAt, now: started, signal: options.signal, what }).then((value) => {
         done("ok");
         return value;
       }, failed);

@@ -36,6 +36,7 @@ export interface Request {
 export function createRequest(
   kind: RequestKind,
   options: { deadlineAt: number; signal?: AbortSignal | undefined; what: string },
+  now: number,
   resolve: (value: unknown) => void,
   reject: (error: unknown) => void,
 ): Request {
@@ -44,7 +45,7 @@ export function createRequest(
     id: 0,
     what: options.what,
     deadlineAt: options.deadlineAt,
-    deadlineMs: Math.max(1, Math.round(options.deadlineAt - performance.now())),
+    deadlineMs: Math.max(1, Math.round(options.deadlineAt - now)),
     waiting: true,
     timer: undefined,
     signal: options.signal,
