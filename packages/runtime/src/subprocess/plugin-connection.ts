@@ -6,8 +6,8 @@ import { FrameReader } from "./frame-reader.ts";
 import type { ReplyMessage } from "./frame-reader.ts";
 import { FrameWriter } from "./frame-writer.ts";
 import { errorFromReply } from "./plugin-errors.ts";
-import type { Request, RequestKind } from "./request.ts";
-import { createRequest, requestFrame, settleRequest } from "./request.ts";
+import type { Request, RequestKind, RequestOutcome } from "./request.ts";
+import { createRequest, outcomeOf, requestFrame, settleRequest } from "./request.ts";
 
 export interface ConnectionOptions {
   /** Names the process in messages, e.g. `plugin acme-echo (pid 42)`. */
@@ -40,6 +40,11 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** Names the call in messages, e.g. `plugin acme: http.handlers.echo handle()`. */
   what: string;
+  /**
+   * Hears how the call ended, once, just before its promise settles, whatever ended it (a reply, a
+   * deadline, a refusal): so a measurement costs no promise of its own.
+   */
+  onSettled?: ((outcome: RequestOutcome) => void) | undefined;
 }
 
 const REPLIES: Record<RequestKind, readonly FrameMessage["type"][]> = {
@@ -122,9 +127,10 @@ export class PluginConnection {
 
   /** Calls a method of an instance; resolves with its return value. */
   call(instance: string, method: string, args: unknown[], options: CallOptions): Promise<unknown> {
-    if (this.#refusal) return Promise.reject(this.#refusal);
+    if (this.#refusal) return refused(options, this.#refusal);
     if (this.#queue.full) {
-      return Promise.reject(
+      return refused(
+        options,
         new LoomError(
           ErrorCode.PLUGIN_OVERLOADED,
           `${options.what}: ${this.#options.label} is overloaded: ${this.#queue.inFlight} calls in flight and ${this.#queue.queued} queued, the most it takes`,
@@ -194,7 +200,7 @@ export class PluginConnection {
   }
 
   #request(kind: RequestKind, options: CallOptions, build: Request["build"], always = false): Promise<FrameMessage> {
-    if (this.#refusal && !(always && !this.#failure)) return Promise.reject(this.#refusal);
+    if (this.#refusal && !(always && !this.#failure)) return refused(options, this.#refusal) as Promise<FrameMessage>;
     return new Promise((resolve, reject) => {
       const now = performance.now();
       const request = createRequest(kind, options, now, resolve as (value: unknown) => void, reject);
@@ -326,4 +332,10 @@ export class PluginConnection {
     this.#send(message);
     this.#writer.flushNow();
   }
+}
+
+/** A request refused before it became one: `onSettled` hears it too. */
+function refused(options: CallOptions, error: LoomError): Promise<never> {
+  options.onSettled?.(outcomeOf(error));
+  return Promise.reject(error);
 }

@@ -9,6 +9,8 @@ import type { PluginEventListener, PluginStats } from "./plugin-stats.ts";
 import { PluginSupervisor } from "./plugin-supervisor.ts";
 import type { LaunchTools } from "./resolve-launch-command.ts";
 import { checkSameHandshake, unavailableError } from "./pool-helpers.ts";
+import { outcomeOf } from "./request.ts";
+import type { RequestOutcome } from "./request.ts";
 import { resolveSubprocessOptions } from "./subprocess-options.ts";
 import type { ResolvedSubprocessOptions, SubprocessPluginOptions } from "./subprocess-options.ts";
 import { instancesInSync, syncInstances } from "./sync-instances.ts";
@@ -181,22 +183,18 @@ class SubprocessPluginPool implements PluginPool {
   }
 
   /**
-   * One `call`, measured (stats event, debug log line): on `target`, or on the least-loaded ready
-   * process that has the instance. Not an async function: a call costs the connection's promise and one
-   * `then`, no more hops (this is the hot path of every remote method).
+   * One `call`, measured (stats event, debug log line) by the connection's `onSettled`: on `target`, or
+   * on the least-loaded ready process that has the instance. Not an async function, and no `then`: a
+   * call costs the connection's promise and nothing more (this is the hot path of every remote method).
    */
   #call(record: InstanceRecord, method: string, args: unknown[], options: RemoteCallOptions = {}, target?: Target): Promise<unknown> {
     const started = performance.now();
     const what = `plugin ${this.name}: ${record.module} ${method}()`;
     let pid: number | undefined;
-    const done = (outcome: "ok" | ErrorCode): void => {
+    const done = (outcome: RequestOutcome): void => {
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       this.#logger.debug({ pid, module: record.module, method, latencyMs, outcome }, "plugin call");
       this.#stats.recordCall(this.name, record.module, method, latencyMs, outcome);
-    };
-    const failed = (error: unknown): never => {
-      done(isLoomError(error) ? error.code : ErrorCode.INTERNAL);
-      throw error;
     };
     try {
       if (!this.#records.has(record.key)) throw new LoomError(ErrorCode.PLUGIN_TARGET_UNKNOWN, `${what}: the instance was cleaned up`);
@@ -204,12 +202,10 @@ class SubprocessPluginPool implements PluginPool {
       if (!target) throw this.#unavailable(what);
       pid = target.process.pid;
       const deadlineAt = started + (options.timeoutMs ?? this.#options.callTimeoutMs);
-      return target.process.connection.call(target.instance.id, method, args, { deadlineAt, now: started, signal: options.signal, what }).then((value) => {
-        done("ok");
-        return value;
-      }, failed);
+      return target.process.connection.call(target.instance.id, method, args, { deadlineAt, now: started, signal: options.signal, what, onSettled: done });
     } catch (error) {
-      return Promise.reject(error).catch(failed);
+      done(outcomeOf(error));
+      return Promise.reject(error);
     }
   }
 

@@ -1,5 +1,12 @@
+import { ErrorCode, isLoomError } from "@loom/protocol";
 import type { FrameMessage } from "@loom/protocol";
 import { errorFromReply } from "./plugin-errors.ts";
+
+/** How a request ended, for measurements: "ok", or the code of the error it failed with. */
+export type RequestOutcome = "ok" | ErrorCode;
+
+/** The outcome of a request that failed with `error`. */
+export const outcomeOf = (error: unknown): RequestOutcome => (isLoomError(error) ? error.code : ErrorCode.INTERNAL);
 
 export type RequestKind = "call" | "create" | "destroy" | "health";
 
@@ -28,6 +35,8 @@ export interface Request {
   args: unknown[] | undefined;
   /** Builds the frame of a request that is not a call, once the id and the time left are known. */
   build: ((id: number, deadlineMs: number) => FrameMessage) | undefined;
+  /** Called once as the request settles, before the caller's promise is (a measurement, say). */
+  readonly onSettled: ((outcome: RequestOutcome) => void) | undefined;
   /** Settles the caller's promise: a call with the reply's `value`, another kind with the reply itself. */
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
@@ -35,7 +44,7 @@ export interface Request {
 
 export function createRequest(
   kind: RequestKind,
-  options: { deadlineAt: number; signal?: AbortSignal | undefined; what: string },
+  options: { deadlineAt: number; signal?: AbortSignal | undefined; what: string; onSettled?: ((outcome: RequestOutcome) => void) | undefined },
   now: number,
   resolve: (value: unknown) => void,
   reject: (error: unknown) => void,
@@ -54,6 +63,7 @@ export function createRequest(
     method: "",
     args: undefined,
     build: undefined,
+    onSettled: options.onSettled,
     resolve,
     reject,
   };
@@ -68,7 +78,7 @@ export function requestFrame(request: Request, id: number, deadlineMs: number): 
 /**
  * Ends a request with a reply or an error: clears its timer and listener; no-op once settled. An `error`
  * reply rejects with the plugin's error; a call resolves with the reply's `value`, another kind with the
- * reply message.
+ * reply message. `onSettled` hears the outcome first.
  */
 export function settleRequest(request: Request, outcome: FrameMessage | Error | unknown): void {
   if (request.timer) clearTimeout(request.timer);
@@ -77,9 +87,15 @@ export function settleRequest(request: Request, outcome: FrameMessage | Error | 
   request.waiting = false;
   if (request.onAbort) request.signal?.removeEventListener("abort", request.onAbort);
   request.onAbort = undefined;
-  if (!isMessage(outcome)) return request.reject(outcome);
-  if (outcome.type === "error") return request.reject(errorFromReply(outcome, request.what));
+  if (!isMessage(outcome)) return fail(request, outcome);
+  if (outcome.type === "error") return fail(request, errorFromReply(outcome, request.what));
+  request.onSettled?.("ok");
   request.resolve(request.kind === "call" ? (outcome as { value?: unknown }).value : outcome);
+}
+
+function fail(request: Request, error: unknown): void {
+  request.onSettled?.(outcomeOf(error));
+  request.reject(error);
 }
 
 function isMessage(value: unknown): value is FrameMessage {
