@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { CODE_CACHE_STARTER, PLUGIN_CODE_FILE, esbuildBase } from "@loom/composer";
 import { build } from "esbuild";
 import { loadRuntime, pin, startFloor, startLoom, startPeer } from "./ipc-clients.ts";
+import { readProcessInfo } from "./read-process-info.ts";
 import type { IpcClient } from "./ipc-clients.ts";
 
 const HOST_CPU = "1";
@@ -39,7 +40,12 @@ interface Figures {
   p99: number;
   callsPerSecond: number;
   bigP50: number;
+  /** CPU time per call at 64 in flight, in µs: this process (the caller) and the child. */
+  hostCpuUs: number;
+  childCpuUs: number;
 }
+
+const FIGURE_KEYS = ["p50", "p99", "callsPerSecond", "bigP50", "hostCpuUs", "childCpuUs"] as const satisfies readonly (keyof Figures)[];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
@@ -83,9 +89,17 @@ function throughput(client: IpcClient, count: number, ms: number): Promise<numbe
 
 async function measureOnce(client: IpcClient, loopMs: number): Promise<Figures> {
   const small = await latencies(client, SMALL, 20_000, loopMs);
+  // Where the time of a pipelined call goes, side by side: the caller's CPU and the child's
+  // (/proc, 10 ms ticks: a 300 ms loop reads to about ±5%).
+  const hostBefore = process.cpuUsage();
+  const childBefore = readProcessInfo(client.pid).cpuSeconds;
+  const started = performance.now();
   const callsPerSecond = await throughput(client, 200_000, loopMs);
+  const calls = callsPerSecond * ((performance.now() - started) / 1000);
+  const host = process.cpuUsage(hostBefore);
+  const childCpuUs = ((readProcessInfo(client.pid).cpuSeconds - childBefore) * 1e6) / calls;
   const big = await latencies(client, BIG, 5_000, loopMs / 2);
-  return { p50: quantile(small, 0.5), p99: quantile(small, 0.99), callsPerSecond, bigP50: quantile(big, 0.5) };
+  return { p50: quantile(small, 0.5), p99: quantile(small, 0.99), callsPerSecond, bigP50: quantile(big, 0.5), hostCpuUs: (host.user + host.system) / calls, childCpuUs };
 }
 
 /**
@@ -164,7 +178,14 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult
       for (const client of [...clients, ...[...clients].reverse()]) figures.get(client.name)!.push(await measureOnce(client, options.loopMs));
       for (const [name, list] of figures) {
         const mean = (key: keyof Figures) => list.reduce((sum, f) => sum + f[key], 0) / list.length;
-        results.get(name)!.push({ p50: mean("p50"), p99: mean("p99"), callsPerSecond: mean("callsPerSecond"), bigP50: mean("bigP50") });
+        results.get(name)!.push({
+          p50: mean("p50"),
+          p99: mean("p99"),
+          callsPerSecond: mean("callsPerSecond"),
+          bigP50: mean("bigP50"),
+          hostCpuUs: mean("hostCpuUs"),
+          childCpuUs: mean("childCpuUs"),
+        });
       }
       log(`  round ${round}/${options.rounds} ${[...results].map(([name, list]) => `${name} p50 ${list.at(-1)!.p50.toFixed(0)} µs ${list.at(-1)!.callsPerSecond.toFixed(0)}/s`).join(", ")}`);
     }
@@ -175,7 +196,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult
   const medians = Object.fromEntries(
     [...results].map(([name, list]) => [
       name,
-      { p50: median(list.map((f) => f.p50)), p99: median(list.map((f) => f.p99)), callsPerSecond: median(list.map((f) => f.callsPerSecond)), bigP50: median(list.map((f) => f.bigP50)) },
+      Object.fromEntries(FIGURE_KEYS.map((key) => [key, median(list.map((f) => f[key]))])) as unknown as Figures,
     ]),
   );
   /** Median over rounds of loom's figure / another's. */
@@ -192,9 +213,13 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult
 
 export function formatIpcBench(result: IpcBenchResult): string {
   const lines = [`\nsubprocess calls, ${result.rounds} alternating rounds of ${result.loopMs} ms loops: medians`];
-  lines.push(`  ${"".padEnd(16)} ${"p50 µs".padStart(8)} ${"p99 µs".padStart(8)} ${"calls/s (64)".padStart(13)} ${"64 KiB p50 µs".padStart(14)}`);
+  lines.push(
+    `  ${"".padEnd(16)} ${"p50 µs".padStart(8)} ${"p99 µs".padStart(8)} ${"calls/s (64)".padStart(13)} ${"64 KiB p50 µs".padStart(14)} ${"CPU µs/call (64): host".padStart(23)} ${"child".padStart(6)}`,
+  );
   for (const [name, f] of Object.entries(result.medians)) {
-    lines.push(`  ${name.padEnd(16)} ${f.p50.toFixed(0).padStart(8)} ${f.p99.toFixed(0).padStart(8)} ${f.callsPerSecond.toFixed(0).padStart(13)} ${f.bigP50.toFixed(0).padStart(14)}`);
+    lines.push(
+      `  ${name.padEnd(16)} ${f.p50.toFixed(0).padStart(8)} ${f.p99.toFixed(0).padStart(8)} ${f.callsPerSecond.toFixed(0).padStart(13)} ${f.bigP50.toFixed(0).padStart(14)} ${f.hostCpuUs.toFixed(2).padStart(23)} ${f.childCpuUs.toFixed(2).padStart(6)}`,
+    );
   }
   lines.push(`  start to first call: loom ${result.start.loomMs.toFixed(1)} ms, node -e 0 ${result.start.nodeMs.toFixed(1)} ms`);
   lines.push("\nratios, median of per-round ratios (goal)");
