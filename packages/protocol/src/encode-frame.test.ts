@@ -147,6 +147,14 @@ describe("FrameBatch", () => {
     expect(decoded.at(-1)).toEqual({ type: "result", id: 3000, value: "x".repeat((2999 * 7) % 300) });
   });
 
+  it("keeps every frame of a batch that grows to many slabs before it is taken (a full pipe)", () => {
+    const batch = new FrameBatch();
+    for (let id = 1; id <= 20_000; id++) batch.add({ type: "result", id, value: `v${id}` });
+    const decoded = decode(batch.take()) as { id: number; value: string }[];
+    expect(decoded.length).toBe(20_000);
+    expect(decoded.every((message, i) => message.id === i + 1 && message.value === `v${i + 1}`)).toBe(true);
+  });
+
   it("grows past its first buffer, and a message that fails adds nothing", () => {
     const batch = new FrameBatch({ maxFrameBytes: 200_000 });
     const big = { type: "result", id: 1, value: ["ü".repeat(40_000), new Uint8Array(70_000).fill(1)] } as const;

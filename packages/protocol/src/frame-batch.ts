@@ -90,11 +90,16 @@ export class FrameBatch {
     return out;
   }
 
-  /** Makes room for `bytes` more after the batch, moving the batch to a new slab if they do not fit. */
+  /**
+   * Makes room for `bytes` more after the batch, moving the batch to a new slab if they do not fit: a
+   * slab, or for a batch larger than one, a buffer of its own, doubled as the batch grows (frames keep
+   * collecting while the pipe is full) so that growing costs linear time.
+   */
   #reserve(bytes: number): void {
     if (this.#slab.length - this.#end >= bytes) return;
     const used = this.#end - this.#start;
-    const next = new Uint8Array(Math.max(SLAB_BYTES, used + bytes));
+    const needed = used + bytes;
+    const next = new Uint8Array(needed <= SLAB_BYTES ? SLAB_BYTES : used === 0 ? needed : Math.max(needed, this.#slab.length * 2));
     next.set(this.#slab.subarray(this.#start, this.#end));
     this.#slab = next;
     this.#start = 0;
