@@ -4,18 +4,17 @@ import type { FrameMessage } from "@loom/protocol";
 
 /**
  * Writes frames to the plugin's inbound channel (fd 3), batched (FrameBatch) so many frames cost one
- * write. When a batch leaves depends on the frame (`send`'s `urgent`): a frame someone waits on alone -
- * the only call in flight - leaves from a microtask (after the current callback and its promise
- * reactions, before the event loop turns); frames sent while other calls are in flight wait for the end
- * of the event-loop turn (setImmediate), so the calls of every request that turn handled share one write
- * and one wake-up of the plugin. Every BATCH_FLUSH_FRAMES frames a batch leaves at once, so the plugin
- * starts on a burst's first calls while the host still sends the rest. When the pipe is full (`write`
- * returned false) nothing more is written until `drain`; `blocked` tells the call queue to hold new
- * calls meanwhile, so memory stays bounded.
+ * write: a frame leaves at the end of the event-loop turn it was sent in (setImmediate), so the calls of
+ * every request that turn handled share one write and one wake-up of the plugin - with the gateway and
+ * its plugin on one core, a write per request also meant a switch to the plugin per request. A call
+ * alone in flight pays nothing for it: the turn ends right after the callback that made the call. Every
+ * BATCH_FLUSH_FRAMES frames a batch leaves at once, so a plugin on another core starts on a burst's
+ * first calls while the host still sends the rest. When the pipe is full (`write` returned false)
+ * nothing more is written until `drain`; `blocked` tells the call queue to hold new calls meanwhile, so
+ * memory stays bounded.
  */
 export class FrameWriter {
   #batch: FrameBatch;
-  #soon = false;
   #later = false;
   #blocked = false;
   #closed = false;
@@ -41,22 +40,14 @@ export class FrameWriter {
     this.#batch = new FrameBatch({ maxFrameBytes });
   }
 
-  /**
-   * Queues a frame: it leaves from a microtask when `urgent`, else at the end of this event-loop turn.
-   * Throws FRAME_TOO_LARGE (or PROTOCOL_ERROR) and sends nothing.
-   */
-  send(message: FrameMessage, urgent = true): void {
+  /** Queues a frame for the end of this event-loop turn. Throws FRAME_TOO_LARGE (or PROTOCOL_ERROR) and sends nothing. */
+  send(message: FrameMessage): void {
     if (this.#closed) return;
     this.#batch.add(message);
     if (this.#batch.frameCount >= BATCH_FLUSH_FRAMES) return this.#flush();
-    if (urgent) {
-      if (this.#soon) return;
-      this.#soon = true;
-      queueMicrotask(this.#flushSoon);
-    } else if (!this.#later && !this.#soon) {
-      this.#later = true;
-      setImmediate(this.#flushLater);
-    }
+    if (this.#later) return;
+    this.#later = true;
+    setImmediate(this.#flushLater);
   }
 
   /** Writes what is queued now, e.g. before a signal. */
@@ -69,11 +60,6 @@ export class FrameWriter {
     this.#closed = true;
     this.#batch.take();
   }
-
-  #flushSoon = (): void => {
-    this.#soon = false;
-    this.#flush();
-  };
 
   #flushLater = (): void => {
     this.#later = false;

@@ -229,8 +229,8 @@ export class PluginConnection {
     // Rounded, not ceiled: with `now` the caller's own reading, deadlineAt - now is the timeout plus float noise.
     const deadlineMs = Math.min(2 ** 31 - 1, Math.max(1, Math.round(request.deadlineAt - now)));
     try {
-      // Alone in flight, a call leaves at once; beside others it shares the turn's write (FrameWriter).
-      this.#writer.send(requestFrame(request, id, deadlineMs), this.#pending.size === 0);
+      // The calls of one event-loop turn share one write (FrameWriter).
+      this.#writer.send(requestFrame(request, id, deadlineMs));
     } catch (error) {
       settleRequest(request, isLoomError(error) ? new LoomError(error.code, `${request.what}: ${error.message}`, { cause: error }) : error);
       return;

@@ -22,32 +22,30 @@ function recordingChannel() {
 const health = (id: number): FrameMessage => ({ type: "health", id });
 
 describe("FrameWriter", () => {
-  it("writes an urgent frame from a microtask, with the frames sent before it in the same callback", async () => {
+  it("holds frames until the end of the event-loop turn, then writes them together", async () => {
     const { stream, writes } = recordingChannel();
     const writer = new FrameWriter(stream, 1 << 20, () => undefined);
-    writer.send(health(1), false);
+    writer.send(health(1));
+    await Promise.resolve();
     writer.send(health(2));
-    expect(writes).toEqual([]);
-    await Promise.resolve();
-    expect(writes).toEqual([[1, 2]]);
-  });
-
-  it("holds frames that are not urgent until the end of the event-loop turn, then writes them together", async () => {
-    const { stream, writes } = recordingChannel();
-    const writer = new FrameWriter(stream, 1 << 20, () => undefined);
-    writer.send(health(1), false);
-    await Promise.resolve();
-    writer.send(health(2), false);
     await Promise.resolve();
     expect(writes).toEqual([]);
     await nextTurn();
     expect(writes).toEqual([[1, 2]]);
   });
 
-  it("writes at once every BATCH_FLUSH_FRAMES frames, urgent or not", () => {
+  it("writes at once every BATCH_FLUSH_FRAMES frames", () => {
     const { stream, writes } = recordingChannel();
     const writer = new FrameWriter(stream, 1 << 20, () => undefined);
-    for (let id = 1; id <= BATCH_FLUSH_FRAMES; id++) writer.send(health(id), false);
+    for (let id = 1; id <= BATCH_FLUSH_FRAMES; id++) writer.send(health(id));
     expect(writes).toEqual([Array.from({ length: BATCH_FLUSH_FRAMES }, (_, i) => i + 1)]);
+  });
+
+  it("writes what is queued at once on flushNow (before a signal)", () => {
+    const { stream, writes } = recordingChannel();
+    const writer = new FrameWriter(stream, 1 << 20, () => undefined);
+    writer.send(health(1));
+    writer.flushNow();
+    expect(writes).toEqual([[1]]);
   });
 });
