@@ -38,7 +38,7 @@ interface BinaryParts {
  * faithfully: an object with the reserved `$bytes` key, other binary views, nesting deeper than
  * MAX_JSON_DEPTH (or a cycle).
  */
-function withByteRefs(value: unknown, key: string, depth: number, binary: BinaryParts, path: (string | number)[]): unknown {
+function withByteRefs(value: unknown, key: string | number, depth: number, binary: BinaryParts, path: (string | number)[]): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (value instanceof Uint8Array) {
     const ref = { [BYTES_KEY]: [binary.length, value.length] };
@@ -52,13 +52,13 @@ function withByteRefs(value: unknown, key: string, depth: number, binary: Binary
     throw cannotCarry(`a ${value.constructor.name}; binary data travels as a Uint8Array`, path);
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return withByteRefs(toJSON.call(value, key), key, depth + 1, binary, path);
+  if (typeof toJSON === "function") return withByteRefs(toJSON.call(value, String(key)), key, depth + 1, binary, path);
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       path.push(i);
       const item: unknown = value[i];
-      const next = withByteRefs(item, String(i), depth + 1, binary, path);
+      const next = withByteRefs(item, i, depth + 1, binary, path);
       path.pop();
       if (next !== item) (copy ??= value.slice())[i] = next;
     }
@@ -71,8 +71,11 @@ function withByteRefs(value: unknown, key: string, depth: number, binary: Binary
     const field = (value as Record<string, unknown>)[name];
     const next = withByteRefs(field, name, depth + 1, binary, path);
     path.pop();
-    // defineProperty: a "__proto__" field is data, as in JSON.
-    if (next !== field) Object.defineProperty((copy ??= { ...value }), name, { value: next, writable: true, enumerable: true, configurable: true });
+    if (next === field) continue;
+    copy ??= { ...value };
+    // A "__proto__" field is data, as in JSON: defineProperty, as assignment would set the prototype.
+    if (name === "__proto__") Object.defineProperty(copy, name, { value: next, writable: true, enumerable: true, configurable: true });
+    else copy[name] = next;
   }
   return copy ?? value;
 }
@@ -96,9 +99,12 @@ function needsByteRefs(value: unknown, depth: number): boolean {
   return false;
 }
 
-/** JSON of one payload (a call's args, a result's value) at depth 2, bytes moved to `binary`. */
+/**
+ * JSON of one payload (a call's args, a result's value) at depth 2, bytes moved to `binary`: one walk
+ * (withByteRefs copies nothing where there are no bytes), not a check and then a walk.
+ */
 function payloadText(value: unknown, key: string, binary: BinaryParts): string | undefined {
-  if (!needsByteRefs(value, 2)) return JSON.stringify(value) as string | undefined;
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) as string | undefined;
   return JSON.stringify(withByteRefs(value, key, 2, binary, [key])) as string | undefined;
 }
 

@@ -1,7 +1,9 @@
 import { LATENCY_BUCKETS_MS } from "@loom/runtime";
 import type { PluginEvent } from "@loom/runtime";
-import { Counter, Histogram } from "prom-client";
+import { Counter } from "prom-client";
 import type { Registry } from "prom-client";
+import { ScrapedHistogram } from "./scraped-histogram.ts";
+import type { HistogramSeries } from "./scraped-histogram.ts";
 
 /** One call event of the plugin loader's `subscribe`. */
 export type PluginCallEvent = Extract<PluginEvent, { type: "call" }>;
@@ -9,31 +11,47 @@ export type PluginCallEvent = Extract<PluginEvent, { type: "call" }>;
 /** Histogram buckets in seconds, the same bounds as the runtime's LatencyHistogram (p50/p99 in GET /plugins). */
 export const LATENCY_BUCKETS_SECONDS: readonly number[] = LATENCY_BUCKETS_MS.map((ms) => ms / 1000);
 
-/** The instruments of one method of one subprocess module, resolved on its first call. */
+/** The instruments of one method of one subprocess module, made on its first call. */
 interface MethodInstruments {
-  readonly calls: { inc(): void };
-  readonly latency: { observe(value: number): void };
+  readonly labels: Readonly<Record<string, string>>;
+  /** Calls since the last scrape; added to the prom-client counter when it is collected. */
+  pendingCalls: number;
+  readonly latency: HistogramSeries;
 }
 
 /**
  * Calls, errors by code, and latency of subprocess plugin calls, by plugin, module and method, fed by
- * the plugin loader's call events. Per call: three map lookups, an increment and an observation.
+ * the plugin loader's call events. Per call: three map lookups, an increment and an observation into
+ * plain counters; prom-client reads them at scrape time (it hashes the label set on every update, which
+ * cost more per call than the rest of the metrics). Errors are rare and go to prom-client directly.
  */
 export function createPluginCallMetrics(registry: Registry): (event: PluginCallEvent) => void {
   const labelNames = ["plugin", "module", "method"] as const;
   const what = "method calls and lifecycle steps (provision, validate, start, stop, cleanup; each runs once per process)";
-  const calls = new Counter({ name: "loom_plugin_calls_total", help: `Calls to subprocess plugins: ${what}.`, labelNames, registers: [registry] });
+  const all: MethodInstruments[] = [];
+  new Counter({
+    name: "loom_plugin_calls_total",
+    help: `Calls to subprocess plugins: ${what}.`,
+    labelNames,
+    registers: [registry],
+    collect() {
+      for (const instruments of all) {
+        if (instruments.pendingCalls === 0) continue;
+        this.inc(instruments.labels, instruments.pendingCalls);
+        instruments.pendingCalls = 0;
+      }
+    },
+  });
   const errors = new Counter({
     name: "loom_plugin_call_errors_total",
     help: `Subprocess plugin calls that failed, by error code: ${what}.`,
     labelNames: [...labelNames, "code"],
     registers: [registry],
   });
-  const latency = new Histogram({
+  const latency = new ScrapedHistogram({
     name: "loom_plugin_call_duration_seconds",
     help: `Duration of subprocess plugin calls as the gateway sees them: ${what}.`,
-    labelNames,
-    buckets: [...LATENCY_BUCKETS_SECONDS],
+    buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
   const byPlugin = new Map<string, Map<string, Map<string, MethodInstruments>>>();
@@ -45,13 +63,15 @@ export function createPluginCallMetrics(registry: Registry): (event: PluginCallE
     let instruments = byMethod.get(method);
     if (!instruments) {
       const labels = { plugin, module, method };
-      byMethod.set(method, (instruments = { calls: calls.labels(labels), latency: latency.labels(labels) }));
+      instruments = { labels, pendingCalls: 0, latency: latency.series(labels) };
+      byMethod.set(method, instruments);
+      all.push(instruments);
     }
     return instruments;
   };
   return (event) => {
     const instruments = instrumentsOf(event.plugin, event.module, event.method);
-    instruments.calls.inc();
+    instruments.pendingCalls++;
     instruments.latency.observe(event.latencyMs / 1000);
     if (event.outcome !== "ok") errors.inc({ plugin: event.plugin, module: event.module, method: event.method, code: event.outcome });
   };
