@@ -1,9 +1,9 @@
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES } from "./frame-layout.ts";
 import type { FrameMessage } from "./frame-message.ts";
+import { encodeJsonText } from "./encode-frame.ts";
 import type { EncodeFrameOptions } from "./encode-frame.ts";
 import { checkFrameLength, frameLength, serializeMessage, writeFrameAround } from "./serialize-message.ts";
 import { utf8Encoder } from "./utf8-coders.ts";
-import { encodeJsonText } from "./encode-frame.ts";
 
 /**
  * Batches are carved out of slabs of this size: allocating a typed array costs about 0.6 µs on Node 20
@@ -30,9 +30,9 @@ const EMPTY = new Uint8Array(0);
 /**
  * Frames encoded back to back, for one write per event-loop turn: `add` each message as it is sent (a
  * message that cannot be encoded throws there and adds nothing), then `take` the bytes when the batch is
- * due (a microtask, or BATCH_FLUSH_FRAMES frames). Successive batches share a slab: `take` hands the
- * batch's part over without copying and the next batch starts after it, so the bytes of a write still
- * pending are never written again.
+ * due (its writer decides: the end of a callback or of an event-loop turn, or BATCH_FLUSH_FRAMES frames).
+ * Successive batches share a slab: `take` hands the batch's part over without copying and the next batch
+ * starts after it, so the bytes of a write still pending are never written again.
  */
 export class FrameBatch {
   readonly maxFrameBytes: number;
