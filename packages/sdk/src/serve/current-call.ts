@@ -31,7 +31,9 @@ export function currentCall(): CallInfo | undefined {
   return store.getStore();
 }
 
-/** Runs `fn` with `info` as the current call. */
-export function runInCall<T>(info: CallInfo, fn: () => T): T {
-  return store.run(info, fn);
+const applyMethod = (method: (...args: unknown[]) => unknown, self: unknown, args: unknown[]): unknown => method.apply(self, args);
+
+/** Calls `method` on `self` with `args`, with `info` as the current call (no closure made per call). */
+export function runInCall(info: CallInfo, method: (...args: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+  return store.run(info, applyMethod, method, self, args);
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, LoomError } from "@loom/protocol";
 import type { HttpCall } from "../http/http-contract.ts";
+import type { CallInfo } from "./current-call.ts";
 import type { ServedNamespace } from "./served-namespace.ts";
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
@@ -31,6 +32,23 @@ async function readBody(body: AsyncIterable<unknown>, maxBytes: number, moduleId
 }
 
 /**
+ * The HttpCall of a served handler. Its signal is read through a getter, so the call's AbortController
+ * is made only if the handler asks; a class, as V8 builds an object literal with a getter slowly (one
+ * per request).
+ */
+class ServedHttpCall implements HttpCall {
+  readonly #call: CallInfo;
+
+  constructor(call: CallInfo) {
+    this.#call = call;
+  }
+
+  get signal(): AbortSignal {
+    return this.#call.signal;
+  }
+}
+
+/**
  * `http.handlers` over protocol v1: the host sends `args: [request]`; the handler gets
  * `handle(request, { signal })` with the call's own signal as its HttpCall. A streamed response body is
  * read whole, since a body travels as one `$bytes` value in v1.
@@ -38,15 +56,7 @@ async function readBody(body: AsyncIterable<unknown>, maxBytes: number, moduleId
 export function httpHandlersServed(maxBodyBytes: number): ServedNamespace {
   return {
     methods: ["handle"],
-    // The signal is read through a getter: the call's AbortController is made only if the handler asks.
-    toArgs: (_method, args, call) => [
-      args[0],
-      {
-        get signal() {
-          return call.signal;
-        },
-      } satisfies HttpCall,
-    ],
+    toArgs: (_method, args, call) => [args[0], new ServedHttpCall(call)],
     toValue: (_method, value, call) => {
       const body = (value as { body?: unknown } | null)?.body;
       if (body instanceof Uint8Array || typeof body === "string" || !isAsyncIterable(body)) return value;

@@ -41,7 +41,7 @@ export function runCall(instance: LiveInstance, args: unknown[], info: CallInfo)
     if (typeof fn === "function") {
       const { namespace } = instance.served;
       const callArgs = lifecycle || !namespace.toArgs ? args : namespace.toArgs(method, args, info);
-      value = runInCall(info, () => fn.apply(instance.value, callArgs));
+      value = runInCall(info, fn as (...args: unknown[]) => unknown, instance.value, callArgs);
     }
     if (isThenable(value)) return Promise.resolve(value).then((settled) => finish(instance, lifecycle, settled, info), failed).catch(failed);
     const outcome = finish(instance, lifecycle, value, info);
