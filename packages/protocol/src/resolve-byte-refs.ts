@@ -46,7 +46,7 @@ function visit(walk: Walk, node: unknown, depth: number): unknown {
     const child = record[key];
     const next = visit(walk, child, depth + 1);
     if (walk.problem !== undefined) return node;
-    // defineProperty, not assignment: a "__proto__" key from JSON is an own field, not the prototype.
+    // A "__proto__" key from JSON is an own field, not the prototype: defineProperty for it, assignment else.
     if (next !== child) {
       if (key === "__proto__") Object.defineProperty(record, key, { value: next, writable: true, enumerable: true, configurable: true });
       else record[key] = next;

@@ -41,6 +41,12 @@ describe("serializeMessage", () => {
     expect(serializeMessage({ type: "result", id: 1, value: null }).text).toBe(`{"value":null}`);
   });
 
+  it("names the place in a call's args that protocol v1 cannot carry", () => {
+    const call = (args: unknown[]): FrameMessage => ({ type: "call", id: 3, instance: "i1", method: "m", args, deadlineMs: 5 });
+    expect(() => serializeMessage(call([1, { body: new Uint16Array(2) }]))).toThrow("cannot encode args[1].body: a Uint16Array; binary data travels as a Uint8Array");
+    expect(() => serializeMessage(call([{ $bytes: [0, 1] }]))).toThrow('cannot encode args[0]: the key "$bytes" is reserved for binary references');
+  });
+
   it("sends bytes in a call or result through the binary section", () => {
     const bytes = new Uint8Array([1, 2, 3]);
     const serialized = serializeMessage({ type: "call", id: 2, instance: "i1", method: "m", args: [bytes], deadlineMs: 5 });
