@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * One problem found while checking a config, manifest or plugin. Problems are collected into a list and

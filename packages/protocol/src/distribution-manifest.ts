@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Where a plugin's modules run: in the host's bundle, in supervised child processes, or one process per call. */
 export const PlacementSchema = z

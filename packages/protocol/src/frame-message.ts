@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_U32 } from "./frame-layout.ts";
 import type { FrameTypeName } from "./frame-type.ts";
 import { HandshakeMessageSchema } from "./handshake-message.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_U32, MIN_MAX_FRAME_BYTES } from "./frame-layout.ts";
 
 /**

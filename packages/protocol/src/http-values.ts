@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The HTTP contract as plain values. A handler never sees Node's `req`/`res`: it receives an HttpRequest

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The parts of a package.json that Loom reads: name, version, entry, peers, and a host's `loom.host`. */
 export const PackageJsonSchema = z.looseObject({

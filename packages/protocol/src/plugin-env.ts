@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_MAX_FRAME_BYTES, MAX_U32, MIN_MAX_FRAME_BYTES } from "./frame-layout.ts";
 
 /** The environment variables a host sets when it launches a subprocess plugin (docs/protocol.md, "Launch"). */

@@ -1,7 +1,7 @@
 import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import type { Lifecycle, Logger, ModuleContext, NamespaceDefinition } from "@loom/sdk";
-import { z } from "zod";
+import * as z from "zod";
 import { didYouMean } from "@loom/protocol";
 import { joinPath, joinPaths } from "./json-path.ts";
 import type { Registry, RegisteredModule } from "./registry.ts";

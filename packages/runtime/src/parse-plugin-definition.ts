@@ -1,6 +1,6 @@
 import { ErrorCode, LoomError } from "@loom/protocol";
 import type { PluginDefinition } from "@loom/sdk";
-import { z } from "zod";
+import * as z from "zod";
 
 const ModuleShapeSchema = z.looseObject({
   id: z.string().describe("dotted module ID"),

@@ -1,6 +1,6 @@
 import { ErrorCode } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
-import type { z } from "zod";
+import type * as z from "zod";
 import { joinPaths } from "./json-path.ts";
 
 /** Turns zod issues into diagnostics whose paths are rooted at `basePath`. */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Logger } from "./logger.ts";
 import type { InterfaceOf, KnownNamespaces, NamespaceId } from "./namespace.ts";
 

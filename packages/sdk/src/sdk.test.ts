@@ -6,7 +6,7 @@ import { headerValue } from "./http/header-value.ts";
 import { httpHandlers, httpMiddleware } from "./http/http-namespaces.ts";
 import { jsonResponse, textResponse } from "./http/text-response.ts";
 import { defineModule } from "./module.ts";
-import { z } from "zod";
+import * as z from "zod";
 
 const request = { id: "1", method: "GET", url: "/", headers: {}, body: new Uint8Array(), remoteAddress: "127.0.0.1" };
 const call = { signal: new AbortController().signal };

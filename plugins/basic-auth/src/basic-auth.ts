@@ -1,4 +1,5 @@
-import { defineModule, headerValue, textResponse, z } from "@loom/sdk";
+import { defineModule, headerValue, textResponse } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 import type { HttpRequest, HttpResponse } from "@loom/sdk";
 import { createAuthenticator } from "./create-authenticator.ts";
 import { HASH_HINT, parsePasswordHash } from "./password-hash.ts";

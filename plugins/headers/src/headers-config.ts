@@ -1,4 +1,4 @@
-import { z } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 import { PLACEHOLDERS, unknownPlaceholders } from "./expand-placeholders.ts";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -1,4 +1,4 @@
-import { z } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 
 /** A file name without folders, such as `README.md`. */
 const FileNameSchema = z

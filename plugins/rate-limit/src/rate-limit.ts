@@ -1,4 +1,5 @@
-import { defineModule, textResponse, z } from "@loom/sdk";
+import { defineModule, textResponse } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 import type { Headers } from "@loom/sdk";
 import { createClientKey } from "./client-key.ts";
 import { createTokenBuckets } from "./token-buckets.ts";

@@ -1,4 +1,4 @@
-import { z } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE = /^[^\r\n\0]*$/;

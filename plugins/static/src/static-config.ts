@@ -1,4 +1,4 @@
-import { z } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 
 /** 1 MiB: files up to this size are kept in memory by default. */
 export const DEFAULT_CACHE_MAX_BYTES = 1024 * 1024;

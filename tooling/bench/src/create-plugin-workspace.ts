@@ -28,7 +28,8 @@ export function createPluginWorkspace(repo: string, name: string, count: number)
     writeFileSync(join(src, "..", "package.json"), JSON.stringify(pkg, null, 2) + "\n");
     writeFileSync(
       join(src, "greet-module.ts"),
-      `import { defineModule, textResponse, z } from "@loom/sdk";
+      `import { defineModule, textResponse } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 
 /** \`http.handlers.greet_${pad(i)}\`: answers with a greeting. */
 export const greetModule = defineModule({

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { dirname, relative } from "node:path";
 import { ErrorCode, isLoomError, LoomError } from "@loom/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { buildDistribution } from "./build-distribution.ts";
 import { checkDistribution } from "./check-distribution.ts";
 import { findDistributions } from "./find-distributions.ts";

@@ -1,6 +1,6 @@
 import { ErrorCode } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
-import type { z } from "zod";
+import type * as z from "zod";
 
 type Issue = z.core.$ZodIssue;
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { PluginBundle } from "./bundle-plugin.ts";
 import { CODE_CACHE_STARTER, PLUGIN_CODE_FILE } from "./code-cache-starter.ts";
 import { PLUGIN_BUNDLE_FILE, pluginFolderManifest } from "./plugin-folder-manifest.ts";

@@ -1,4 +1,5 @@
-import { defineModule, HeadersSchema, z } from "@loom/sdk";
+import { defineModule, HeadersSchema } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 
 /** `http.handlers.respond`: a fixed response, like Caddy's static_response. */
 export const respondModule = defineModule({

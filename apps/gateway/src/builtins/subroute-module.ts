@@ -1,4 +1,5 @@
-import { defineModule, z } from "@loom/sdk";
+import { defineModule } from "@loom/sdk";
+import * as z from "@loom/sdk/z";
 import { RouteSchema } from "../config/route-schema.ts";
 import { createRouter, NOT_FOUND } from "../routing/create-router.ts";
 

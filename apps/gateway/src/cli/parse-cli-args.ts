@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { ErrorCode, LoomError } from "@loom/protocol/errors";
-import type { z } from "zod";
+import type * as z from "zod";
 
 type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 

@@ -1,5 +1,5 @@
 import type { Registry } from "@loom/runtime";
-import { z } from "zod";
+import * as z from "zod";
 import { GatewayConfigSchema } from "./gateway-config.ts";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; items?: JsonSchema; required?: string[] };

@@ -1,5 +1,5 @@
 import { PluginLimitsSchema } from "@loom/runtime";
-import { z } from "zod";
+import * as z from "zod";
 import { isLoopbackHost, ListenAddressSchema } from "./listen-address.ts";
 import { RouteSchema } from "./route-schema.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A parsed `host:port` listen address. Port 0 asks the system for a free port. */
 export interface ListenAddress {

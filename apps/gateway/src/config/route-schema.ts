@@ -1,5 +1,5 @@
 import { guestSchema, httpHandlers, httpMiddleware } from "@loom/sdk";
-import { z } from "zod";
+import * as z from "zod";
 
 export const MatchSchema = z
   .strictObject({

@@ -1,5 +1,5 @@
 import { ErrorCode, LoomError } from "@loom/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { SubprocessPluginOptionsSchema } from "../subprocess/subprocess-options.ts";
 import { zodDiagnostics } from "../zod-diagnostics.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SubprocessPluginOptionsSchema } from "../subprocess/subprocess-options.ts";
 
 /** The subprocess options a host operator may set per plugin, over the plugin author's plugin.json. */

@@ -1,6 +1,6 @@
 import { ErrorCode, LoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { ExecPluginOptionsSchema } from "../exec/exec-options.ts";
 import { SubprocessPluginOptionsSchema } from "../subprocess/subprocess-options.ts";
 import { zodDiagnostics } from "../zod-diagnostics.ts";

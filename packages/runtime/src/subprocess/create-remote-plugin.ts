@@ -1,7 +1,7 @@
 import { ErrorCode, LoomError } from "@loom/protocol";
 import type { ModuleDescriptor } from "@loom/protocol";
 import type { Lifecycle, ModuleContext, ModuleDefinition, PluginDefinition } from "@loom/sdk";
-import { z } from "zod";
+import * as z from "zod";
 import type { PluginPool, RemoteInstance } from "./plugin-pool.ts";
 import { toWireArgs } from "./to-wire-args.ts";
 

@@ -1,6 +1,6 @@
 import { DiagnosticSchema, ErrorCode, LoomError } from "@loom/protocol";
 import type { Diagnostic, ErrorMessage } from "@loom/protocol";
-import { z } from "zod";
+import * as z from "zod";
 
 /** How a process ended, as the exit event reports it. */
 export interface ProcessExit {

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_FRAME_BYTES, ErrorCode, LoomError, MAX_U32, MIN_MAX_FRAME_BYTES } from "@loom/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { zodDiagnostics } from "../zod-diagnostics.ts";
 
 const ms = (what: string) => z.number().int().min(1).max(2 ** 31 - 1).describe(what);

@@ -1,6 +1,6 @@
 import { PROTOCOL_VERSIONS } from "@loom/protocol";
 import type { HandshakeMessage, ModuleDescriptor, PluginLaunch } from "@loom/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import type { PluginDefinition } from "../plugin.ts";
 import type { ServedModule } from "./resolve-served-modules.ts";
 import { strictConfigSchema } from "./strict-config-schema.ts";

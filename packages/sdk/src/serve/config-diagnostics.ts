@@ -1,6 +1,6 @@
 import { ErrorCode } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** Appends a key to a JSON path the way the runtime does: `routes` + 0 → `routes[0]`, + `a b` → `routes["a b"]`. */
 function joinPath(base: string, key: PropertyKey): string {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ErrorCode, LoomError } from "@loom/protocol";
 
 /** The parts of a registry package document ("packument") loom reads. */

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { ErrorCode, LoomError, parseJsonText } from "@loom/protocol";
 import { schemaDiagnostics } from "../schema-diagnostics.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createGatewayRegistry } from "../../create-gateway-registry.ts";
 import type { CliCommand } from "../cli-context.ts";
 import { parseCliArgs } from "../parse-cli-args.ts";

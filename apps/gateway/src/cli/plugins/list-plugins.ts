@@ -1,5 +1,5 @@
 import { ErrorCode, LoomError } from "@loom/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { readConfig } from "../../config/read-config.ts";
 import { formatAddress } from "../../config/listen-address.ts";
 import type { CliCommand } from "../cli-context.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { readConfig } from "../../config/read-config.ts";
 import { createGatewayRegistry } from "../../create-gateway-registry.ts";
 import { createRootLogger } from "../../create-root-logger.ts";

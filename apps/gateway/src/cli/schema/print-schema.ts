@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { buildConfigJsonSchema } from "../../config/build-config-json-schema.ts";
 import { createGatewayRegistry } from "../../create-gateway-registry.ts";
 import type { CliCommand } from "../cli-context.ts";

@@ -1,6 +1,6 @@
 import { formatDiagnostic, isLoomError } from "@loom/protocol";
 import pino from "pino";
-import { z } from "zod";
+import * as z from "zod";
 import { readConfig } from "../../config/read-config.ts";
 import { createGatewayRegistry } from "../../create-gateway-registry.ts";
 import { createGateway } from "../../server/create-gateway.ts";
