@@ -41,6 +41,21 @@ export default tseslint.config(
     },
   },
   {
+    // zod as a namespace import, or bundles hold all of it: esbuild cannot tree-shake a namespace taken as a
+    // value (evanw/esbuild#1420), and a subprocess plugin pays for every byte at each start.
+    files: ["**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportDeclaration[importKind!='type'][source.value=/^(zod|@loom\\/sdk)$/] > ImportSpecifier[imported.name='z']",
+          message: 'import zod as a namespace: `import * as z from "zod"` (or "@loom/sdk/z" in a plugin), so bundles keep only the parts they use',
+        },
+      ],
+    },
+  },
+  {
     // Tests, fixtures and tools may print.
     files: ["**/*.test.ts", "**/test/**/*.ts", "tooling/bench/**/*.ts"],
     rules: { "no-console": "off" },
