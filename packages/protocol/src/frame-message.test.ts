@@ -1,23 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type * as z from "zod";
-import {
-  CallMessageSchema,
-  CancelMessageSchema,
-  CreateMessageSchema,
-  CreatedMessageSchema,
-  DestroyMessageSchema,
-  ErrorMessageSchema,
-  FRAME_MESSAGE_SCHEMAS,
-  FrameMessageSchema,
-  HealthMessageSchema,
-  HealthOkMessageSchema,
-  ResultMessageSchema,
-  ShutdownMessageSchema,
-} from "./frame-message.ts";
+import type * as z from "zod/mini";
+import { FRAME_MESSAGE_TYPES, frameMessageSchema, frameMessageUnionSchema } from "./frame-message.ts";
 import { FrameType } from "./frame-type.ts";
-import { HandshakeMessageSchema } from "./handshake-message.ts";
+import { handshakeMessageSchema } from "./handshake-message.ts";
 
-const problems = (schema: z.ZodType, value: unknown) =>
+const problems = (schema: z.ZodMiniType, value: unknown) =>
   schema.safeParse(value).error?.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
 
 const handshake = {
@@ -35,67 +22,67 @@ const handshake = {
 
 describe("message schemas", () => {
   it("has one schema per frame type, and the union picks it by type", () => {
-    expect(Object.keys(FRAME_MESSAGE_SCHEMAS).sort()).toEqual(Object.keys(FrameType).sort());
-    expect(FrameMessageSchema.parse({ type: "health", id: 3 })).toEqual({ type: "health", id: 3 });
-    expect(problems(FrameMessageSchema, { type: "hello", id: 1 })?.[0]).toMatch(/^type: Invalid discriminator value/);
+    expect([...FRAME_MESSAGE_TYPES].sort()).toEqual(Object.keys(FrameType).sort());
+    expect(frameMessageUnionSchema().parse({ type: "health", id: 3 })).toEqual({ type: "health", id: 3 });
+    expect(problems(frameMessageUnionSchema(), { type: "hello", id: 1 })?.[0]).toMatch(/^type: Invalid discriminator value/);
   });
 
   it("handshake: takes a full handshake; the chosen version must be one of the plugin's", () => {
-    expect(HandshakeMessageSchema.parse(handshake)).toEqual(handshake);
-    expect(FrameMessageSchema.parse(handshake)).toEqual(handshake);
-    expect(problems(FrameMessageSchema, { ...handshake, protocolVersion: 2 })).toEqual(["protocolVersion: must be one of protocolVersions"]);
-    expect(problems(HandshakeMessageSchema, { ...handshake, protocolVersion: 2 })).toEqual(["protocolVersion: must be one of protocolVersions"]);
-    expect(problems(HandshakeMessageSchema, { ...handshake, id: 4 })).toEqual(["id: Invalid input: expected 0"]);
-    expect(problems(HandshakeMessageSchema, { ...handshake, maxFrameBytes: 1000 })).toEqual([
+    expect(handshakeMessageSchema().parse(handshake)).toEqual(handshake);
+    expect(frameMessageUnionSchema().parse(handshake)).toEqual(handshake);
+    expect(problems(frameMessageUnionSchema(), { ...handshake, protocolVersion: 2 })).toEqual(["protocolVersion: must be one of protocolVersions"]);
+    expect(problems(handshakeMessageSchema(), { ...handshake, protocolVersion: 2 })).toEqual(["protocolVersion: must be one of protocolVersions"]);
+    expect(problems(handshakeMessageSchema(), { ...handshake, id: 4 })).toEqual(["id: Invalid input: expected 0"]);
+    expect(problems(handshakeMessageSchema(), { ...handshake, maxFrameBytes: 1000 })).toEqual([
       "maxFrameBytes: Too small: expected number to be >=65536",
     ]);
-    expect(problems(HandshakeMessageSchema, { ...handshake, modules: [{ id: "x" }] })).toEqual([
+    expect(problems(handshakeMessageSchema(), { ...handshake, modules: [{ id: "x" }] })).toEqual([
       "modules.0.methods: Invalid input: expected array, received undefined",
     ]);
   });
 
   it("ignores unknown fields (forward compatibility) instead of refusing them", () => {
-    expect(HandshakeMessageSchema.parse({ ...handshake, futureField: true })).not.toHaveProperty("futureField");
-    expect(HealthMessageSchema.parse({ type: "health", id: 1, extra: 1 })).toEqual({ type: "health", id: 1 });
+    expect(handshakeMessageSchema().parse({ ...handshake, futureField: true })).not.toHaveProperty("futureField");
+    expect(frameMessageSchema("health").parse({ type: "health", id: 1, extra: 1 })).toEqual({ type: "health", id: 1 });
   });
 
   it("error: a code and a message, optional data; id 0 for the connection", () => {
     const error = { type: "error", id: 0, code: "PROTOCOL_VERSION_MISMATCH", message: "no common version", data: { host: [2], plugin: [1] } };
-    expect(ErrorMessageSchema.parse(error)).toEqual(error);
-    expect(problems(ErrorMessageSchema, { type: "error", id: 5, message: "x" })).toEqual(["code: Invalid input: expected string, received undefined"]);
+    expect(frameMessageSchema("error").parse(error)).toEqual(error);
+    expect(problems(frameMessageSchema("error"), { type: "error", id: 5, message: "x" })).toEqual(["code: Invalid input: expected string, received undefined"]);
   });
 
   it("shutdown: id 0 and a deadline in milliseconds", () => {
-    expect(ShutdownMessageSchema.parse({ type: "shutdown", id: 0, deadlineMs: 5000 }).deadlineMs).toBe(5000);
-    expect(problems(ShutdownMessageSchema, { type: "shutdown", id: 0, deadlineMs: 0 })).toEqual(["deadlineMs: Too small: expected number to be >=1"]);
+    expect(frameMessageSchema("shutdown").parse({ type: "shutdown", id: 0, deadlineMs: 5000 }).deadlineMs).toBe(5000);
+    expect(problems(frameMessageSchema("shutdown"), { type: "shutdown", id: 0, deadlineMs: 0 })).toEqual(["deadlineMs: Too small: expected number to be >=1"]);
   });
 
   it("health and health-ok: request ids from 1 to 2^32-1", () => {
-    expect(HealthOkMessageSchema.parse({ type: "health-ok", id: 2 ** 32 - 1, inFlight: 3 }).inFlight).toBe(3);
-    expect(problems(HealthMessageSchema, { type: "health", id: 0 })).toEqual(["id: Too small: expected number to be >=1"]);
-    expect(problems(HealthMessageSchema, { type: "health", id: 2 ** 32 })).toEqual(["id: Too big: expected number to be <=4294967295"]);
+    expect(frameMessageSchema("health-ok").parse({ type: "health-ok", id: 2 ** 32 - 1, inFlight: 3 }).inFlight).toBe(3);
+    expect(problems(frameMessageSchema("health"), { type: "health", id: 0 })).toEqual(["id: Too small: expected number to be >=1"]);
+    expect(problems(frameMessageSchema("health"), { type: "health", id: 2 ** 32 })).toEqual(["id: Too big: expected number to be <=4294967295"]);
   });
 
   it("create, created, destroy: module ID and config in, instance id out", () => {
     const create = { type: "create", id: 1, module: "http.handlers.echo", config: { prefix: "/x" }, path: "routes[0].handle" };
-    expect(CreateMessageSchema.parse(create)).toEqual(create);
-    expect(problems(CreateMessageSchema, { type: "create", id: 1, module: "" })).toEqual([
+    expect(frameMessageSchema("create").parse(create)).toEqual(create);
+    expect(problems(frameMessageSchema("create"), { type: "create", id: 1, module: "" })).toEqual([
       "module: Too small: expected string to have >=1 characters",
       "config: Invalid input: expected nonoptional, received undefined",
     ]);
-    expect(CreatedMessageSchema.parse({ type: "created", id: 1, instance: "i1" }).instance).toBe("i1");
-    expect(problems(DestroyMessageSchema, { type: "destroy", id: 2 })).toEqual(["instance: Invalid input: expected string, received undefined"]);
+    expect(frameMessageSchema("created").parse({ type: "created", id: 1, instance: "i1" }).instance).toBe("i1");
+    expect(problems(frameMessageSchema("destroy"), { type: "destroy", id: 2 })).toEqual(["instance: Invalid input: expected string, received undefined"]);
   });
 
   it("call: instance, method, args (bytes allowed) and a deadline; result and cancel by id", () => {
     const call = { type: "call", id: 9, instance: "i1", method: "handle", args: [{ body: new Uint8Array([1, 2]) }], deadlineMs: 30_000 };
-    expect(CallMessageSchema.parse(call)).toEqual(call);
-    expect(problems(CallMessageSchema, { ...call, args: "x", deadlineMs: 1.5 })).toEqual([
+    expect(frameMessageSchema("call").parse(call)).toEqual(call);
+    expect(problems(frameMessageSchema("call"), { ...call, args: "x", deadlineMs: 1.5 })).toEqual([
       "args: Invalid input: expected array, received string",
       "deadlineMs: Invalid input: expected int, received number",
     ]);
-    expect(ResultMessageSchema.parse({ type: "result", id: 9 })).toEqual({ type: "result", id: 9 });
-    expect(ResultMessageSchema.parse({ type: "result", id: 9, value: null })).toEqual({ type: "result", id: 9, value: null });
-    expect(CancelMessageSchema.parse({ type: "cancel", id: 9, reason: "deadline" }).reason).toBe("deadline");
+    expect(frameMessageSchema("result").parse({ type: "result", id: 9 })).toEqual({ type: "result", id: 9 });
+    expect(frameMessageSchema("result").parse({ type: "result", id: 9, value: null })).toEqual({ type: "result", id: 9, value: null });
+    expect(frameMessageSchema("cancel").parse({ type: "cancel", id: 9, reason: "deadline" }).reason).toBe("deadline");
   });
 });

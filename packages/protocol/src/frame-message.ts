@@ -1,125 +1,136 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { described } from "./described.ts";
 import { MAX_U32 } from "./frame-layout.ts";
 import type { FrameTypeName } from "./frame-type.ts";
-import { HandshakeMessageSchema } from "./handshake-message.ts";
+import { handshakeMessageSchema } from "./handshake-message.ts";
+import { lazySchema } from "./lazy-schema.ts";
 
 /**
  * One zod schema per protocol v1 message, over the frame's JSON fields plus the header's `type` and `id`
  * (docs/protocol.md, "Message types"). Not strict: unknown fields are dropped for forward compatibility.
- * Values may hold Uint8Array wherever the JSON had a `{"$bytes": [offset, length]}` reference.
+ * Values may hold Uint8Array wherever the JSON had a `{"$bytes": [offset, length]}` reference. Each
+ * schema is built on first use (lazySchema, zod/mini): see handshake-message.ts.
  */
 
 /** The id of a request and of its reply: 1 … 2³²−1, chosen by the host. */
-export const RequestIdSchema = z.number().int().min(1).max(MAX_U32);
+const requestId = () => z.int().check(z.minimum(1), z.maximum(MAX_U32));
 
 /** Milliseconds, as a positive integer that fits a timer (2³¹−1 at most). */
-const MillisecondsSchema = z.number().int().min(1).max(2 ** 31 - 1);
+const milliseconds = () => z.int().check(z.minimum(1), z.maximum(2 ** 31 - 1));
 
-const InstanceIdSchema = z.string().min(1).describe("An instance id the plugin returned in `created`.");
+const instanceId = () => described(z.string().check(z.minLength(1)), "An instance id the plugin returned in `created`.");
 
-/** A connection-level or call-level failure, either way. id 0: the connection; otherwise the request it answers. */
-export const ErrorMessageSchema = z.object({
-  type: z.literal("error"),
-  id: z.number().int().min(0).max(MAX_U32),
-  code: z.string().min(1).describe("An ErrorCode; a receiver treats a code it does not know as PLUGIN_CALL_FAILED."),
-  message: z.string().describe("What went wrong, for people."),
-  data: z.unknown().optional().describe("Any JSON value with details, e.g. { diagnostics: [...] }."),
-});
+/** The builders of every message's schema, by type. */
+const BUILDERS = {
+  handshake: handshakeMessageSchema,
+  /** A connection-level or call-level failure, either way. id 0: the connection; otherwise the request it answers. */
+  error: lazySchema(() =>
+    z.object({
+      type: z.literal("error"),
+      id: z.int().check(z.minimum(0), z.maximum(MAX_U32)),
+      code: described(z.string().check(z.minLength(1)), "An ErrorCode; a receiver treats a code it does not know as PLUGIN_CALL_FAILED."),
+      message: described(z.string(), "What went wrong, for people."),
+      data: described(z.optional(z.unknown()), "Any JSON value with details, e.g. { diagnostics: [...] }."),
+    }),
+  ),
+  /** Host → plugin, id 0: stop taking work, finish what is in flight within the deadline, exit 0. */
+  shutdown: lazySchema(() =>
+    z.object({
+      type: z.literal("shutdown"),
+      id: z.literal(0),
+      deadlineMs: described(milliseconds(), "Milliseconds the plugin has before the host sends SIGTERM."),
+    }),
+  ),
+  /** Host → plugin: are you alive and serving? */
+  health: lazySchema(() => z.object({ type: z.literal("health"), id: requestId() })),
+  /** Plugin → host: the answer to `health`. */
+  "health-ok": lazySchema(() =>
+    z.object({
+      type: z.literal("health-ok"),
+      id: requestId(),
+      inFlight: described(z.optional(z.int().check(z.minimum(0))), "Calls the plugin is running now."),
+    }),
+  ),
+  /** Host → plugin: build an instance of a module from its config. */
+  create: lazySchema(() =>
+    z.object({
+      type: z.literal("create"),
+      id: requestId(),
+      module: described(z.string().check(z.minLength(1)), "The module ID, one the handshake announced."),
+      config: described(z.unknown(), "The module's config from the host config (JSON); the plugin validates it."),
+      path: described(z.optional(z.string()), "Where the config sits in the host config, e.g. routes[0].handle, for errors."),
+    }),
+  ),
+  /** Plugin → host: the instance `create` built. */
+  created: lazySchema(() => z.object({ type: z.literal("created"), id: requestId(), instance: instanceId() })),
+  /** Host → plugin: forget an instance (after its stop and cleanup calls). */
+  destroy: lazySchema(() => z.object({ type: z.literal("destroy"), id: requestId(), instance: instanceId() })),
+  /** Host → plugin: call a method (or lifecycle step) of an instance. */
+  call: lazySchema(() =>
+    z.object({
+      type: z.literal("call"),
+      id: requestId(),
+      instance: instanceId(),
+      method: described(z.string().check(z.minLength(1)), "A method of the module's interface, or provision/validate/start/stop/cleanup."),
+      args: described(z.array(z.unknown()), "The arguments, as JSON values with $bytes references."),
+      deadlineMs: described(milliseconds(), "Milliseconds left until the host gives up on the call, counted from receipt."),
+    }),
+  ),
+  /** Plugin → host: a call (or destroy) succeeded. */
+  result: lazySchema(() =>
+    z.object({
+      type: z.literal("result"),
+      id: requestId(),
+      value: described(z.optional(z.unknown()), "The return value; absent for none."),
+    }),
+  ),
+  /** Host → plugin: stop working on the call with this id; it still gets exactly one reply. */
+  cancel: lazySchema(() =>
+    z.object({
+      type: z.literal("cancel"),
+      id: requestId(),
+      reason: described(z.optional(z.string()), "Why, for the plugin's logs."),
+    }),
+  ),
+} as const satisfies Record<FrameTypeName, () => z.ZodMiniType>;
 
-/** Host → plugin, id 0: stop taking work, finish what is in flight within the deadline, exit 0. */
-export const ShutdownMessageSchema = z.object({
-  type: z.literal("shutdown"),
-  id: z.literal(0),
-  deadlineMs: MillisecondsSchema.describe("Milliseconds the plugin has before the host sends SIGTERM."),
-});
+type Builders = typeof BUILDERS;
+/** The message of each frame type. */
+export type MessageOf<T extends FrameTypeName> = z.infer<ReturnType<Builders[T]>>;
 
-/** Host → plugin: are you alive and serving? */
-export const HealthMessageSchema = z.object({ type: z.literal("health"), id: RequestIdSchema });
+export type FrameMessage = { [T in FrameTypeName]: MessageOf<T> }[FrameTypeName];
+export type ErrorMessage = MessageOf<"error">;
+export type ShutdownMessage = MessageOf<"shutdown">;
+export type HealthMessage = MessageOf<"health">;
+export type HealthOkMessage = MessageOf<"health-ok">;
+export type CreateMessage = MessageOf<"create">;
+export type CreatedMessage = MessageOf<"created">;
+export type DestroyMessage = MessageOf<"destroy">;
+export type CallMessage = MessageOf<"call">;
+export type ResultMessage = MessageOf<"result">;
+export type CancelMessage = MessageOf<"cancel">;
 
-/** Plugin → host: the answer to `health`. */
-export const HealthOkMessageSchema = z.object({
-  type: z.literal("health-ok"),
-  id: RequestIdSchema,
-  inFlight: z.number().int().min(0).optional().describe("Calls the plugin is running now."),
-});
+/** The schema of one message type, for decoding a frame whose type is already known; built on first use. */
+export function frameMessageSchema<T extends FrameTypeName>(type: T): ReturnType<Builders[T]> {
+  return BUILDERS[type]() as ReturnType<Builders[T]>;
+}
 
-/** Host → plugin: build an instance of a module from its config. */
-export const CreateMessageSchema = z.object({
-  type: z.literal("create"),
-  id: RequestIdSchema,
-  module: z.string().min(1).describe("The module ID, one the handshake announced."),
-  config: z.unknown().describe("The module's config from the host config (JSON); the plugin validates it."),
-  path: z.string().optional().describe("Where the config sits in the host config, e.g. routes[0].handle, for errors."),
-});
+/** Every frame type that has a schema. */
+export const FRAME_MESSAGE_TYPES = Object.keys(BUILDERS) as FrameTypeName[];
 
-/** Plugin → host: the instance `create` built. */
-export const CreatedMessageSchema = z.object({ type: z.literal("created"), id: RequestIdSchema, instance: InstanceIdSchema });
-
-/** Host → plugin: forget an instance (after its stop and cleanup calls). */
-export const DestroyMessageSchema = z.object({ type: z.literal("destroy"), id: RequestIdSchema, instance: InstanceIdSchema });
-
-/** Host → plugin: call a method (or lifecycle step) of an instance. */
-export const CallMessageSchema = z.object({
-  type: z.literal("call"),
-  id: RequestIdSchema,
-  instance: InstanceIdSchema,
-  method: z.string().min(1).describe("A method of the module's interface, or provision/validate/start/stop/cleanup."),
-  args: z.array(z.unknown()).describe("The arguments, as JSON values with $bytes references."),
-  deadlineMs: MillisecondsSchema.describe("Milliseconds left until the host gives up on the call, counted from receipt."),
-});
-
-/** Plugin → host: a call (or destroy) succeeded. */
-export const ResultMessageSchema = z.object({
-  type: z.literal("result"),
-  id: RequestIdSchema,
-  value: z.unknown().optional().describe("The return value; absent for none."),
-});
-
-/** Host → plugin: stop working on the call with this id; it still gets exactly one reply. */
-export const CancelMessageSchema = z.object({
-  type: z.literal("cancel"),
-  id: RequestIdSchema,
-  reason: z.string().optional().describe("Why, for the plugin's logs."),
-});
-
-/** Every message, discriminated by `type`. */
-export const FrameMessageSchema = z.discriminatedUnion("type", [
-  HandshakeMessageSchema,
-  ErrorMessageSchema,
-  ShutdownMessageSchema,
-  HealthMessageSchema,
-  HealthOkMessageSchema,
-  CreateMessageSchema,
-  CreatedMessageSchema,
-  DestroyMessageSchema,
-  CallMessageSchema,
-  ResultMessageSchema,
-  CancelMessageSchema,
-]);
-
-export type FrameMessage = z.infer<typeof FrameMessageSchema>;
-export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
-export type ShutdownMessage = z.infer<typeof ShutdownMessageSchema>;
-export type HealthMessage = z.infer<typeof HealthMessageSchema>;
-export type HealthOkMessage = z.infer<typeof HealthOkMessageSchema>;
-export type CreateMessage = z.infer<typeof CreateMessageSchema>;
-export type CreatedMessage = z.infer<typeof CreatedMessageSchema>;
-export type DestroyMessage = z.infer<typeof DestroyMessageSchema>;
-export type CallMessage = z.infer<typeof CallMessageSchema>;
-export type ResultMessage = z.infer<typeof ResultMessageSchema>;
-export type CancelMessage = z.infer<typeof CancelMessageSchema>;
-
-/** The schema of each message type, for decoding a frame whose type is already known. */
-export const FRAME_MESSAGE_SCHEMAS: Readonly<Record<FrameTypeName, z.ZodType<FrameMessage>>> = {
-  handshake: HandshakeMessageSchema,
-  error: ErrorMessageSchema,
-  shutdown: ShutdownMessageSchema,
-  health: HealthMessageSchema,
-  "health-ok": HealthOkMessageSchema,
-  create: CreateMessageSchema,
-  created: CreatedMessageSchema,
-  destroy: DestroyMessageSchema,
-  call: CallMessageSchema,
-  result: ResultMessageSchema,
-  cancel: CancelMessageSchema,
-};
+/** Every message, discriminated by `type` (builds every schema: for tests and tools, not the call path). */
+export const frameMessageUnionSchema = lazySchema(() =>
+  z.discriminatedUnion("type", [
+    BUILDERS.handshake(),
+    BUILDERS.error(),
+    BUILDERS.shutdown(),
+    BUILDERS.health(),
+    BUILDERS["health-ok"](),
+    BUILDERS.create(),
+    BUILDERS.created(),
+    BUILDERS.destroy(),
+    BUILDERS.call(),
+    BUILDERS.result(),
+    BUILDERS.cancel(),
+  ]),
+);

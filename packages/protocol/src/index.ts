@@ -33,23 +33,9 @@ export {
 } from "./frame-layout.ts";
 export { FRAME_SENDER, FrameType, frameTypeName } from "./frame-type.ts";
 export type { FrameTypeName } from "./frame-type.ts";
-export { HandshakeMessageSchema, ModuleDescriptorSchema, ProtocolVersionSchema } from "./handshake-message.ts";
+export { handshakeMessageSchema, moduleDescriptorSchema, protocolVersionSchema } from "./handshake-message.ts";
 export type { HandshakeMessage, ModuleDescriptor } from "./handshake-message.ts";
-export {
-  CallMessageSchema,
-  CancelMessageSchema,
-  CreateMessageSchema,
-  CreatedMessageSchema,
-  DestroyMessageSchema,
-  ErrorMessageSchema,
-  FRAME_MESSAGE_SCHEMAS,
-  FrameMessageSchema,
-  HealthMessageSchema,
-  HealthOkMessageSchema,
-  RequestIdSchema,
-  ResultMessageSchema,
-  ShutdownMessageSchema,
-} from "./frame-message.ts";
+export { FRAME_MESSAGE_TYPES, frameMessageSchema, frameMessageUnionSchema } from "./frame-message.ts";
 export type {
   CallMessage,
   CancelMessage,
@@ -60,6 +46,7 @@ export type {
   FrameMessage,
   HealthMessage,
   HealthOkMessage,
+  MessageOf,
   ResultMessage,
   ShutdownMessage,
 } from "./frame-message.ts";
@@ -80,8 +67,8 @@ export {
   PLUGIN_MAGIC_COOKIE,
   PLUGIN_NOT_HOSTED_MESSAGE,
   PluginEnv,
-  PluginEnvSchema,
-  PluginModeSchema,
+  PLUGIN_MODES,
+  pluginEnvSchema,
   formatPluginEnv,
 } from "./plugin-env.ts";
 export type { PluginLaunch, PluginLaunchInput, PluginMode } from "./plugin-env.ts";

@@ -1,7 +1,7 @@
 import { ErrorCode } from "./error-codes.ts";
 import type { RawFrame } from "./frame-decoder.ts";
 import type { FrameMessage } from "./frame-message.ts";
-import { FRAME_MESSAGE_SCHEMAS } from "./frame-message.ts";
+import { frameMessageSchema } from "./frame-message.ts";
 import { FRAME_SENDER, frameTypeName } from "./frame-type.ts";
 import { LoomError } from "./loom-error.ts";
 import { resolveByteRefs } from "./resolve-byte-refs.ts";
@@ -71,7 +71,7 @@ export function parseFrameMessage(frame: RawFrame, options: ParseFrameMessageOpt
   const fields = resolved.value as Record<string, unknown>;
   fields.type = name;
   fields.id = frame.id;
-  const schema = FRAME_MESSAGE_SCHEMAS[name];
+  const schema = frameMessageSchema(name);
   let parsed;
   if (framesSeen[frame.type]! < FRAMES_BEFORE_JIT) {
     framesSeen[frame.type]!++;

@@ -1,7 +1,7 @@
 import { ErrorCode } from "./error-codes.ts";
 import { LoomError } from "./loom-error.ts";
 import type { PluginLaunch } from "./plugin-env.ts";
-import { PLUGIN_MAGIC_COOKIE, PLUGIN_NOT_HOSTED_MESSAGE, PluginEnv, PluginEnvSchema } from "./plugin-env.ts";
+import { PLUGIN_MAGIC_COOKIE, PLUGIN_NOT_HOSTED_MESSAGE, PluginEnv, pluginEnvSchema } from "./plugin-env.ts";
 
 /**
  * Reads a plugin's launch settings from its environment. Without the magic cookie it throws USAGE with
@@ -11,7 +11,7 @@ import { PLUGIN_MAGIC_COOKIE, PLUGIN_NOT_HOSTED_MESSAGE, PluginEnv, PluginEnvSch
 export function parsePluginEnv(env: Readonly<Record<string, string | undefined>>): PluginLaunch {
   if (env[PluginEnv.MAGIC_COOKIE] !== PLUGIN_MAGIC_COOKIE) throw new LoomError(ErrorCode.USAGE, PLUGIN_NOT_HOSTED_MESSAGE);
   // Once per process: zod's compiled parser (a `new Function` on first use) would cost more than it saves.
-  const parsed = PluginEnvSchema.safeParse(env, { jitless: true });
+  const parsed = pluginEnvSchema().safeParse(env, { jitless: true });
   if (parsed.success) return parsed.data;
   throw LoomError.fromDiagnostics(
     ErrorCode.HANDSHAKE_FAILED,

@@ -1,5 +1,7 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { described } from "./described.ts";
 import { DEFAULT_MAX_FRAME_BYTES, MAX_U32, MIN_MAX_FRAME_BYTES } from "./frame-layout.ts";
+import { lazySchema } from "./lazy-schema.ts";
 
 /** The environment variables a host sets when it launches a subprocess plugin (docs/protocol.md, "Launch"). */
 export const PluginEnv = {
@@ -18,8 +20,8 @@ export const PluginEnv = {
 } as const;
 
 /** How the host runs the plugin: a long-lived process (`subprocess`), or one process per call (`exec`). */
-export const PluginModeSchema = z.enum(["subprocess", "exec"]);
-export type PluginMode = z.infer<typeof PluginModeSchema>;
+export const PLUGIN_MODES = ["subprocess", "exec"] as const;
+export type PluginMode = (typeof PLUGIN_MODES)[number];
 
 /** The channel of an exec launch: the host's frames on stdin, the plugin's on stdout. */
 export const EXEC_CHANNEL_FDS = { read: 0, write: 1 } as const;
@@ -34,53 +36,59 @@ export const PLUGIN_CHANNEL_FDS = { read: 3, write: 4 } as const;
 export const PLUGIN_NOT_HOSTED_MESSAGE =
   "This program is a Loom plugin. A Loom host starts it and talks to it over a private channel; it does nothing when run by hand. Add it to a host's plugins instead.";
 
-const decimal = z.string().regex(/^[0-9]{1,10}$/, "expected a decimal number").transform(Number);
-
-/** The launch environment as a plugin reads it; output fields have plain names. */
-export const PluginEnvSchema = z
-  .object({
-    [PluginEnv.MAGIC_COOKIE]: z.literal(PLUGIN_MAGIC_COOKIE, { message: "not the Loom plugin magic cookie" }),
-    [PluginEnv.PROTOCOL_VERSIONS]: z
-      .string()
-      .regex(/^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9})*$/, "expected comma-separated versions, e.g. 1,2")
-      .transform((text) => text.split(",").map(Number))
-      .describe("The protocol versions the host speaks."),
-    [PluginEnv.NONCE]: z
-      .string()
-      .regex(/^[0-9A-Za-z_-]{16,128}$/, "expected 16 to 128 letters, digits, - or _")
-      .describe("The per-launch nonce to echo."),
-    [PluginEnv.CHANNEL]: z
-      .string()
-      .regex(/^fds:[0-9]{1,9},[0-9]{1,9}$/, "expected fds:<read>,<write>, e.g. fds:3,4")
-      .transform((text) => {
-        const [read, write] = text.slice("fds:".length).split(",").map(Number);
-        return { read: read!, write: write! };
-      })
-      .describe("The file descriptors of the protocol channel."),
-    [PluginEnv.MAX_FRAME_BYTES]: decimal
-      .pipe(z.number().int().min(MIN_MAX_FRAME_BYTES).max(MAX_U32))
-      .optional()
-      .describe("The largest frame length the host accepts."),
-    [PluginEnv.MODE]: z
-      .enum(PluginModeSchema.options, { message: 'expected "subprocess" or "exec"' })
-      .optional()
-      .describe("subprocess (the default) or exec."),
-  })
-  .transform((env) => ({
-    protocolVersions: env[PluginEnv.PROTOCOL_VERSIONS],
-    nonce: env[PluginEnv.NONCE],
-    channel: env[PluginEnv.CHANNEL],
-    maxFrameBytes: env[PluginEnv.MAX_FRAME_BYTES] ?? DEFAULT_MAX_FRAME_BYTES,
-    mode: env[PluginEnv.MODE] ?? "subprocess",
-  }));
+/**
+ * The launch environment as a plugin reads it; output fields have plain names. zod/mini, built on first
+ * use (lazySchema): a plugin parses it once, as it starts, and a host never (see handshake-message.ts).
+ */
+export const pluginEnvSchema = lazySchema(() => {
+  const decimal = z.pipe(z.string().check(z.regex(/^[0-9]{1,10}$/, "expected a decimal number")), z.transform(Number));
+  return z.pipe(
+    z.object({
+      [PluginEnv.MAGIC_COOKIE]: z.literal(PLUGIN_MAGIC_COOKIE, { message: "not the Loom plugin magic cookie" }),
+      [PluginEnv.PROTOCOL_VERSIONS]: described(
+        z.pipe(
+          z.string().check(z.regex(/^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9})*$/, "expected comma-separated versions, e.g. 1,2")),
+          z.transform((text) => text.split(",").map(Number)),
+        ),
+        "The protocol versions the host speaks.",
+      ),
+      [PluginEnv.NONCE]: described(
+        z.string().check(z.regex(/^[0-9A-Za-z_-]{16,128}$/, "expected 16 to 128 letters, digits, - or _")),
+        "The per-launch nonce to echo.",
+      ),
+      [PluginEnv.CHANNEL]: described(
+        z.pipe(
+          z.string().check(z.regex(/^fds:[0-9]{1,9},[0-9]{1,9}$/, "expected fds:<read>,<write>, e.g. fds:3,4")),
+          z.transform((text) => {
+            const [read, write] = text.slice("fds:".length).split(",").map(Number);
+            return { read: read!, write: write! };
+          }),
+        ),
+        "The file descriptors of the protocol channel.",
+      ),
+      [PluginEnv.MAX_FRAME_BYTES]: described(
+        z.optional(z.pipe(decimal, z.int().check(z.minimum(MIN_MAX_FRAME_BYTES), z.maximum(MAX_U32)))),
+        "The largest frame length the host accepts.",
+      ),
+      [PluginEnv.MODE]: described(z.optional(z.enum(PLUGIN_MODES, { message: 'expected "subprocess" or "exec"' })), "subprocess (the default) or exec."),
+    }),
+    z.transform((env) => ({
+      protocolVersions: env[PluginEnv.PROTOCOL_VERSIONS],
+      nonce: env[PluginEnv.NONCE],
+      channel: env[PluginEnv.CHANNEL],
+      maxFrameBytes: env[PluginEnv.MAX_FRAME_BYTES] ?? DEFAULT_MAX_FRAME_BYTES,
+      mode: env[PluginEnv.MODE] ?? "subprocess",
+    })),
+  );
+});
 
 /** A plugin's launch settings, read from its environment. */
-export type PluginLaunch = z.output<typeof PluginEnvSchema>;
+export type PluginLaunch = z.output<ReturnType<typeof pluginEnvSchema>>;
 
 /** A launch as the host describes it: `mode` may be left out for a subprocess launch. */
 export type PluginLaunchInput = Omit<PluginLaunch, "mode"> & { mode?: PluginMode | undefined };
 
-/** The environment variables a host sets to launch a plugin (the inverse of PluginEnvSchema); LOOM_PLUGIN_MODE only for exec. */
+/** The environment variables a host sets to launch a plugin (the inverse of pluginEnvSchema); LOOM_PLUGIN_MODE only for exec. */
 export function formatPluginEnv(launch: PluginLaunchInput): Record<string, string> {
   return {
     [PluginEnv.MAGIC_COOKIE]: PLUGIN_MAGIC_COOKIE,
