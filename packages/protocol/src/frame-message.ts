@@ -3,13 +3,15 @@ import { described } from "./described.ts";
 import { MAX_U32 } from "./frame-layout.ts";
 import type { FrameTypeName } from "./frame-type.ts";
 import { handshakeMessageSchema } from "./handshake-message.ts";
+import { jitObject } from "./jit-object.ts";
 import { lazySchema } from "./lazy-schema.ts";
 
 /**
  * One zod schema per protocol v1 message, over the frame's JSON fields plus the header's `type` and `id`
  * (docs/protocol.md, "Message types"). Not strict: unknown fields are dropped for forward compatibility.
  * Values may hold Uint8Array wherever the JSON had a `{"$bytes": [offset, length]}` reference. Each
- * schema is built on first use (lazySchema, zod/mini): see handshake-message.ts.
+ * schema is built on first use (lazySchema, zod/mini): see handshake-message.ts. Their objects are
+ * jitObject, zod/mini with classic zod's compiled parser: `call` and `result` are every call's frames.
  */
 
 /** The id of a request and of its reply: 1 … 2³²−1, chosen by the host. */
@@ -25,7 +27,7 @@ const BUILDERS = {
   handshake: handshakeMessageSchema,
   /** A connection-level or call-level failure, either way. id 0: the connection; otherwise the request it answers. */
   error: lazySchema(() =>
-    z.object({
+    jitObject({
       type: z.literal("error"),
       id: z.int().check(z.minimum(0), z.maximum(MAX_U32)),
       code: described(z.string().check(z.minLength(1)), "An ErrorCode; a receiver treats a code it does not know as PLUGIN_CALL_FAILED."),
@@ -35,17 +37,17 @@ const BUILDERS = {
   ),
   /** Host → plugin, id 0: stop taking work, finish what is in flight within the deadline, exit 0. */
   shutdown: lazySchema(() =>
-    z.object({
+    jitObject({
       type: z.literal("shutdown"),
       id: z.literal(0),
       deadlineMs: described(milliseconds(), "Milliseconds the plugin has before the host sends SIGTERM."),
     }),
   ),
   /** Host → plugin: are you alive and serving? */
-  health: lazySchema(() => z.object({ type: z.literal("health"), id: requestId() })),
+  health: lazySchema(() => jitObject({ type: z.literal("health"), id: requestId() })),
   /** Plugin → host: the answer to `health`. */
   "health-ok": lazySchema(() =>
-    z.object({
+    jitObject({
       type: z.literal("health-ok"),
       id: requestId(),
       inFlight: described(z.optional(z.int().check(z.minimum(0))), "Calls the plugin is running now."),
@@ -53,7 +55,7 @@ const BUILDERS = {
   ),
   /** Host → plugin: build an instance of a module from its config. */
   create: lazySchema(() =>
-    z.object({
+    jitObject({
       type: z.literal("create"),
       id: requestId(),
       module: described(z.string().check(z.minLength(1)), "The module ID, one the handshake announced."),
@@ -62,12 +64,12 @@ const BUILDERS = {
     }),
   ),
   /** Plugin → host: the instance `create` built. */
-  created: lazySchema(() => z.object({ type: z.literal("created"), id: requestId(), instance: instanceId() })),
+  created: lazySchema(() => jitObject({ type: z.literal("created"), id: requestId(), instance: instanceId() })),
   /** Host → plugin: forget an instance (after its stop and cleanup calls). */
-  destroy: lazySchema(() => z.object({ type: z.literal("destroy"), id: requestId(), instance: instanceId() })),
+  destroy: lazySchema(() => jitObject({ type: z.literal("destroy"), id: requestId(), instance: instanceId() })),
   /** Host → plugin: call a method (or lifecycle step) of an instance. */
   call: lazySchema(() =>
-    z.object({
+    jitObject({
       type: z.literal("call"),
       id: requestId(),
       instance: instanceId(),
@@ -78,7 +80,7 @@ const BUILDERS = {
   ),
   /** Plugin → host: a call (or destroy) succeeded. */
   result: lazySchema(() =>
-    z.object({
+    jitObject({
       type: z.literal("result"),
       id: requestId(),
       value: described(z.optional(z.unknown()), "The return value; absent for none."),
@@ -86,7 +88,7 @@ const BUILDERS = {
   ),
   /** Host → plugin: stop working on the call with this id; it still gets exactly one reply. */
   cancel: lazySchema(() =>
-    z.object({
+    jitObject({
       type: z.literal("cancel"),
       id: requestId(),
       reason: described(z.optional(z.string()), "Why, for the plugin's logs."),
