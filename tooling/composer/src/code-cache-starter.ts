@@ -5,8 +5,7 @@ export const PLUGIN_CODE_FILE = "plugin.code.cjs";
  * The file a plugin folder runs (`node ./plugin.cjs`, or `<executable> __loom-serve-plugin ./plugin.cjs`):
  * it compiles plugin.code.cjs with a V8 code cache, one file per plugin file in `$LOOM_CACHE_DIR/code-cache/`
  * (default `~/.cache/loom/`), valid while the file's identity (inode, size, mtime, ctime), the Node version
- * and the architecture are the same, written as the first process exits (so it holds what the handshake
- * and the calls compiled too, not only the evaluation). Compiling a plugin's bundle (zod and
+ * and the architecture are the same, written on the first start. Compiling a plugin's bundle (zod and
  * the SDK at least) is a large part of its start-up; with the cache a later start - a restart, another
  * process of a pool, each call of an exec plugin - deserializes instead. A changed file or a cache V8
  * refuses (another V8 build) means compiling as usual and writing a new cache; a cache folder that
@@ -26,8 +25,7 @@ const cacheDir = join(env.LOOM_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.
 // instead: device, inode, size, mtime and ctime (which no write leaves unchanged), Node version, arch.
 // Hashing 0.5 MB of source cost more (~8 ms, ~10 ms more to load node:crypto) than the cache saves.
 const stat = statSync(file, { bigint: true });
-// "exit": caches written at exit (an older starter wrote them after the evaluation, with less in them).
-const signature = [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs, process.version, process.arch, "exit"].join(" ");
+const signature = [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs, process.version, process.arch].join(" ");
 // One cache file per plugin file: its path's cyrb53 hash.
 let h1 = 0xdeadbeef;
 let h2 = 0x41c6ce57;
@@ -50,10 +48,9 @@ try {
 const script = new Script(wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
 const bundle = { exports: {} };
 script.runInThisContext().call(bundle.exports, bundle.exports, createRequire(file), bundle, file, __dirname);
-// Made as the process exits, not after the evaluation: V8 compiles a function on its first run, and the
-// handshake, the first create and call run many (frame schemas, zod's parsing) - ~5 ms of the first
-// call, from the cache. A process killed by a signal writes none; the next one tries again.
-if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => {
+// Made right after the evaluation. A cache made at exit, holding what the first calls compiled too,
+// started ~5 ms sooner but served ~8% fewer pipelined calls (docs/decisions.md, 27).
+if (cachedData === undefined || script.cachedDataRejected) {
   try {
     // Made only where it can be kept: creating the cache costs about as much as compiling.
     mkdirSync(cacheDir, { recursive: true });
@@ -64,5 +61,5 @@ if (cachedData === undefined || script.cachedDataRejected) process.once("exit", 
   } catch {
     // No cache this time: the plugin runs all the same.
   }
-});
+}
 `;

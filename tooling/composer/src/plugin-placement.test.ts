@@ -199,11 +199,10 @@ describe("placement subprocess, target bundle", () => {
     expect(body.greeting).toBe("hello from the bundle's plugin");
     expect(body.pid).not.toBe(gateway.child.pid);
     expect(readFileSync(`/proc/${body.pid}/cmdline`, "utf8").split("\0")).toEqual(["node", join(folder, "plugin.cjs"), ""]);
-    // A graceful stop: the plugin writes its code cache as it exits (the next test reads it).
     await new Promise((resolve) => (gateway.child.once("exit", resolve), gateway.child.kill("SIGTERM")));
   });
 
-  it("keeps the plugin's V8 code cache in LOOM_CACHE_DIR: written as the first process exits, reused by the next, replaced when V8 refuses it", async () => {
+  it("keeps the plugin's V8 code cache in LOOM_CACHE_DIR: written by the first start, reused by the next, replaced when V8 refuses it", async () => {
     const cacheDir = join(codeCache, "code-cache");
     const files = () => readdirSync(cacheDir).filter((name) => name.endsWith(".v8"));
     expect(files()).toHaveLength(1);
