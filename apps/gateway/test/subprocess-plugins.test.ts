@@ -72,6 +72,9 @@ describe("out-of-tree subprocess plugins", () => {
       // The plugin's stderr is logged under its child logger { plugin, pid }.
       const ready = await gw.waitForLog((line) => line.msg === "python plugin ready");
       expect(ready).toMatchObject({ plugin: "python-hello", pid: py.pids![0], stream: "stderr" });
+      // One `pid` per line, the plugin's: a repeated key is a line log stores refuse.
+      const text = gw.rawLogs().find((line) => line.includes('"python plugin ready"'))!;
+      expect(text.match(/"pid":/g)).toEqual(['"pid":']);
 
       // A reload with the same plugins keeps their processes.
       const load = await fetch(`${gw.adminUrl}/load`, { method: "POST", body: JSON.stringify({ listen: new URL(gw.url).host, admin: { listen: new URL(gw.adminUrl!).host }, routes }) });

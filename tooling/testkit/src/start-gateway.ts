@@ -42,6 +42,8 @@ export interface StartedGateway {
   readonly child: ChildProcess;
   /** Every JSON log line the gateway wrote so far (stdout); plain lines arrive as `{ msg }`. */
   logs(): LogLine[];
+  /** The same lines as the gateway wrote them, unparsed (to check what parsing hides, such as a repeated key). */
+  rawLogs(): string[];
   /** Stderr text so far. */
   stderr(): string;
   /** Resolves with the first log line (past or future) matching `predicate`. */
@@ -64,6 +66,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: LogLine[] = [];
+  const raw: string[] = [];
   const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
@@ -75,6 +78,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
       line = { msg: text };
     }
     lines.push(line);
+    raw.push(text);
     for (const waiter of [...waiters]) {
       if (waiter.predicate(line)) {
         waiters.splice(waiters.indexOf(waiter), 1);
@@ -126,6 +130,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     configPath,
     child,
     logs: () => [...lines],
+    rawLogs: () => [...raw],
     stderr: () => stderr,
     waitForLog,
     stop,

@@ -200,7 +200,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (oldMain && oldMain !== main) void closeServer(oldMain.server, grace, drained);
       // The old admin listener may be answering the very POST /load that moved it: give it a moment.
       if (oldAdmin && oldAdmin !== admin) void closeServer(oldAdmin.server, Math.min(grace, 2_000), new Promise(() => undefined));
-      if (main !== oldMain) logger.info({ url: main!.url }, "server listening");
+      if (main !== oldMain) logger.info({ url: main!.url, pid: process.pid }, "server listening");
       if (admin && admin !== oldAdmin) logger.info({ url: admin.url }, "admin listening");
     },
     async retire(app) {
