@@ -10,8 +10,9 @@ import { lazySchema } from "./lazy-schema.ts";
  * and classic zod's schemas cost several times as much to build (docs/decisions.md, §29).
  */
 
-/** A protocol version: a positive integer; v1 is `1`. */
-export const protocolVersionSchema = lazySchema(() => z.int().check(z.minimum(1), z.maximum(MAX_U32)));
+/** A protocol version: a positive integer; v1 is `1`. A new schema per call (each field describes its own). */
+const protocolVersion = () => z.int().check(z.minimum(1), z.maximum(MAX_U32));
+export const protocolVersionSchema = lazySchema(protocolVersion);
 
 /** One module a plugin provides, as announced in its handshake. */
 export const moduleDescriptorSchema = lazySchema(() =>
@@ -37,8 +38,8 @@ export const handshakeMessageSchema = lazySchema(() =>
     .object({
       type: z.literal("handshake"),
       id: z.literal(0),
-      protocolVersions: described(z.array(protocolVersionSchema()).check(z.minLength(1)), "Every protocol version the plugin speaks."),
-      protocolVersion: described(protocolVersionSchema(), "The chosen version: the highest one both sides speak."),
+      protocolVersions: described(z.array(protocolVersion()).check(z.minLength(1)), "Every protocol version the plugin speaks."),
+      protocolVersion: described(protocolVersion(), "The chosen version: the highest one both sides speak."),
       nonce: described(z.string().check(z.minLength(1)), "The per-launch nonce from LOOM_PLUGIN_NONCE, echoed."),
       plugin: z.object({
         name: described(z.string().check(z.minLength(1)), "The plugin's package name."),
