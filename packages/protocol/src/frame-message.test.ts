@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type * as z from "zod/mini";
+import * as z from "zod/mini";
 import { FRAME_MESSAGE_TYPES, frameMessageSchema, frameMessageUnionSchema } from "./frame-message.ts";
 import { FrameType } from "./frame-type.ts";
 import { handshakeMessageSchema } from "./handshake-message.ts";
@@ -84,5 +84,14 @@ describe("message schemas", () => {
     expect(frameMessageSchema("result").parse({ type: "result", id: 9 })).toEqual({ type: "result", id: 9 });
     expect(frameMessageSchema("result").parse({ type: "result", id: 9, value: null })).toEqual({ type: "result", id: 9, value: null });
     expect(frameMessageSchema("cancel").parse({ type: "cancel", id: 9, reason: "deadline" }).reason).toBe("deadline");
+  });
+
+  it("documents every field in zod's registry, so a JSON Schema of a message describes its fields", () => {
+    const schema = z.toJSONSchema(frameMessageSchema("call")) as { properties: Record<string, { description?: string }> };
+    expect(schema.properties.method!.description).toBe("A method of the module's interface, or provision/validate/start/stop/cleanup.");
+    expect(schema.properties.instance!.description).toBe("An instance id the plugin returned in `created`.");
+    const handshake = z.toJSONSchema(handshakeMessageSchema()) as { properties: Record<string, { description?: string; items?: { description?: string } }> };
+    expect(handshake.properties.protocolVersion!.description).toBe("The chosen version: the highest one both sides speak.");
+    expect(handshake.properties.protocolVersions!.items?.description).toBeUndefined();
   });
 });
