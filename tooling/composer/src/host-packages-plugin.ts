@@ -1,5 +1,6 @@
 import { join, sep } from "node:path";
 import type { Plugin } from "esbuild";
+import { SHARED_CACHE_FOLDERS } from "./cache-folders.ts";
 
 /** The packages a plugin shares with its host: one copy in a build, always the host's. */
 export const HOST_PACKAGES = ["@loom/sdk", "@loom/protocol"] as const;
@@ -9,7 +10,7 @@ const SKIP = Symbol("host-packages-plugin");
 
 /** Where registry plugins are installed: one folder per locked plugin set. */
 export function registryCacheDir(root: string): string {
-  return join(root, ".loom-cache", "registry");
+  return join(root, ".loom-cache", SHARED_CACHE_FOLDERS.registry);
 }
 
 /**

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { ErrorCode, LoomError } from "@loom/protocol";
+import { SHARED_CACHE_FOLDERS } from "./cache-folders.ts";
 import { injectSeaBlob } from "./inject-sea-blob.ts";
 import { ELF_MACHINE, elfMachineName, readElfMachine } from "./read-elf-machine.ts";
 import type { NodePlatform } from "./read-elf-machine.ts";
@@ -51,7 +52,7 @@ export async function makeExecutable(options: {
       nodeBinary: options.nodeBinary,
       blob,
       output: options.output,
-      templateDir: join(options.workDir, "..", "sea-templates"),
+      templateDir: join(options.workDir, "..", SHARED_CACHE_FOLDERS.seaTemplates),
       postject: async (target, resource) => void (await run(process.execPath, [POSTJECT_CLI, target, "NODE_SEA_BLOB", resource, "--sentinel-fuse", SEA_FUSE])),
       postjectId: POSTJECT_CLI,
     });

@@ -131,6 +131,20 @@ describe("YAML manifests", () => {
   });
 });
 
+describe("distribution names", () => {
+  it("refuses a name that .loom-cache/ keeps for what every distribution shares, naming the file and the fix", async () => {
+    for (const name of ["registry.json", "sea-templates.distribution.yaml"]) {
+      const file = write(`reserved/${name}`, TWIN_JSON);
+      const base = name.replace(/(\.distribution)?\.(json|yaml)$/, "");
+      await expect(readManifest(file)).rejects.toMatchObject({
+        code: "CONFIG_INVALID",
+        message: `${file}: a distribution cannot be named "${base}" (its manifest's file name): .loom-cache/${base}/ holds what every distribution shares; rename the manifest, e.g. to ${base}-build${name.slice(base.length)}`,
+      });
+    }
+    expect((await readManifest(write("reserved/registry-build.json", TWIN_JSON))).name).toBe("registry-build");
+  });
+});
+
 describe("findDistributions", () => {
   const host = (folder: string): Map<string, { dir: string; group: string; pkg: PackageJson }> =>
     new Map([["host", { dir: join(work, folder), group: "apps", pkg: { name: "host", version: "0.1.0", loom: { host: { distributions: "distributions" } } } as PackageJson }]]);

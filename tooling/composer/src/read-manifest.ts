@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { DistributionManifestSchema, ErrorCode, LoomError, parseJsonText } from "@loom/protocol";
 import type { DistributionManifest } from "@loom/protocol";
+import { SHARED_CACHE_FOLDERS } from "./cache-folders.ts";
 import { schemaDiagnostics } from "./schema-diagnostics.ts";
 
 /** The file names of manifests: `NAME.json`, `NAME.yaml`, `NAME.yml`, each also as `NAME.distribution.*`. */
@@ -26,6 +27,13 @@ export async function readManifest(file: string): Promise<LoadedManifest> {
     throw new LoomError(ErrorCode.CONFIG_UNREADABLE, `cannot read manifest ${file}: ${reason}`, { cause: error });
   }
   // The YAML parser is imported when a YAML manifest needs it: the bundled CLI then starts without it.
+  const name = basename(file).replace(MANIFEST_SUFFIX, "");
+  if ((Object.values(SHARED_CACHE_FOLDERS) as string[]).includes(name)) {
+    throw new LoomError(
+      ErrorCode.CONFIG_INVALID,
+      `${file}: a distribution cannot be named "${name}" (its manifest's file name): .loom-cache/${name}/ holds what every distribution shares; rename the manifest, e.g. to ${name}-build${basename(file).slice(name.length)}`,
+    );
+  }
   const data = /\.ya?ml$/.test(file) ? (await import("./parse-yaml-text.ts")).parseYamlText(text, file) : parseJsonText(text, file);
   const parsed = DistributionManifestSchema.safeParse(data);
   if (!parsed.success) {
@@ -37,7 +45,7 @@ export async function readManifest(file: string): Promise<LoadedManifest> {
   }
   return {
     file,
-    name: basename(file).replace(MANIFEST_SUFFIX, ""),
+    name,
     manifest: parsed.data,
     sha256: createHash("sha256").update(text).digest("hex"),
   };
