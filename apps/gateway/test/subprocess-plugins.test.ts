@@ -116,6 +116,28 @@ describe("out-of-tree subprocess plugins", () => {
     }
   });
 
+  it("schema describes every out-of-tree module's config as its handshake announced it; a refused plugin fails it", async () => {
+    const result = await runGatewayCli(["schema", "--plugin-dir", NODE_PLUGINS, "--plugin-dir", EXAMPLES]);
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+    type Variant = { title: string; properties: Record<string, { const?: string; description?: string; default?: unknown }>; additionalProperties: unknown };
+    const handlers = (JSON.parse(result.stdout) as { properties: { routes: { items: { properties: { handle: { anyOf: Variant[] } } } } } }).properties.routes.items.properties.handle.anyOf;
+    const node = handlers.find((v) => v.title === "http.handlers.node_hello")!;
+    expect(node.properties.handler).toEqual({ const: "node_hello", description: "http.handlers.node_hello (node-hello)" });
+    expect(node.properties.greeting).toMatchObject({ type: "string", default: "hello from node", description: "Put in the answer." });
+    expect(node.additionalProperties).toBe(false);
+    // The python plugin announces no schema (optional in protocol v1): any keys, checked by the plugin.
+    const python = handlers.find((v) => v.title === "http.handlers.py_hello")!;
+    expect(python.properties.handler!.const).toBe("py_hello");
+    expect(python.additionalProperties).toEqual({});
+    expect(handlers.map((v) => v.title)).toContain("http.handlers.static");
+
+    const refused = await runGatewayCli(["schema", "--plugin-dir", tamperedPluginDir()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain("schema: these out-of-tree plugins could not describe their modules:");
+    expect(refused.stderr).toContain("plugin.py does not match its hash");
+  });
+
   it("validate reports a config that needs a refused plugin as an error naming the plugin, the file and the fix", async () => {
     const tampered = tamperedPluginDir();
     const file = tmp.write("needs-tampered.json", JSON.stringify({ routes: [{ handle: { handler: "py_tampered" } }] }));

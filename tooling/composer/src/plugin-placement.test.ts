@@ -229,6 +229,17 @@ describe("placement subprocess, target bundle", () => {
     expect(replaced.length).toBeGreaterThan(written.length / 2);
   });
 
+  it("describes the placed plugin's module in `gateway schema` of the bundle, from the plugin's handshake", () => {
+    const result = spawnSync(process.execPath, [join(out, "gateway.cjs"), "schema"], { encoding: "utf8", env: { ...process.env, LOOM_CACHE_DIR: codeCache }, timeout: 30_000 });
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    type Variant = { title: string; description: string; properties: Record<string, { const?: string }>; additionalProperties: unknown };
+    const schema = JSON.parse(result.stdout) as { properties: { routes: { items: { properties: { handle: { anyOf: Variant[] } } } } } };
+    const placed = schema.properties.routes.items.properties.handle.anyOf.find((v) => v.title === "http.handlers.placed")!;
+    expect(placed.description).toBe("Answers its greeting and the process id that served the call.");
+    expect(placed.properties.handler!.const).toBe("placed");
+    expect(placed.additionalProperties).toBe(false);
+  });
+
   it("gives the same plugin folder bytes at another output, skips an unchanged rebuild, and rebuilds a changed or missing plugin.code.cjs", async () => {
     const manifest = join(local, "placement-bundle.json");
     const other = join(work, "out-bundle-2");

@@ -4,6 +4,6 @@ import type { CliCommand } from "../cli-context.ts";
 export const schemaCommand: CliCommand = {
   name: "schema",
   summary: "Print the config's JSON Schema (for editors), including every module's config.",
-  usage: "gateway schema [--out <file>]",
+  usage: "gateway schema [--out <file>] [--plugin-dir <dir>]...",
   run: async (args, build, io) => (await import("./print-schema.ts")).printSchema(args, build, io),
 };
