@@ -26,7 +26,6 @@ export async function readManifest(file: string): Promise<LoadedManifest> {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw new LoomError(ErrorCode.CONFIG_UNREADABLE, `cannot read manifest ${file}: ${reason}`, { cause: error });
   }
-  // The YAML parser is imported when a YAML manifest needs it: the bundled CLI then starts without it.
   const name = basename(file).replace(MANIFEST_SUFFIX, "");
   if ((Object.values(SHARED_CACHE_FOLDERS) as string[]).includes(name)) {
     throw new LoomError(
@@ -34,6 +33,7 @@ export async function readManifest(file: string): Promise<LoadedManifest> {
       `${file}: a distribution cannot be named "${name}" (its manifest's file name): .loom-cache/${name}/ holds what every distribution shares; rename the manifest, e.g. to ${name}-build${basename(file).slice(name.length)}`,
     );
   }
+  // The YAML parser is imported when a YAML manifest needs it: the bundled CLI then starts without it.
   const data = /\.ya?ml$/.test(file) ? (await import("./parse-yaml-text.ts")).parseYamlText(text, file) : parseJsonText(text, file);
   const parsed = DistributionManifestSchema.safeParse(data);
   if (!parsed.success) {

@@ -1,4 +1,4 @@
-import { ErrorCode, LoomError } from "@loom/protocol";
+import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { Diagnostic } from "@loom/protocol";
 import { readPluginDirs, startFolderPlugin } from "@loom/runtime";
 import type { Logger, PluginDefinition } from "@loom/sdk";
@@ -29,15 +29,18 @@ export async function describeFolderPlugins(dirs: readonly string[], taken: Read
     try {
       started = await startFolderPlugin(found, { logger });
     } catch (error) {
-      problems.push(...(error instanceof LoomError ? error.diagnostics : [{ code: ErrorCode.PLUGIN_START_FAILED, message: String(error) }]));
+      const diagnostics = isLoomError(error) ? error.diagnostics : [];
+      problems.push(...(diagnostics.length > 0 ? diagnostics : [{ code: ErrorCode.PLUGIN_START_FAILED, plugin: found.manifest.name, message: error instanceof Error ? error.message : String(error) }]));
       continue;
     }
     try {
+      const announced = new Map((started.pool.handshake?.modules ?? []).map((descriptor) => [descriptor.id, descriptor.configSchema]));
       const modules = started.definition.modules.filter((module) => !seen.has(module.id));
-      for (const descriptor of started.pool.handshake?.modules ?? []) {
-        if (descriptor.configSchema !== undefined && modules.some((module) => module.id === descriptor.id)) configSchemas.set(descriptor.id, descriptor.configSchema);
+      for (const module of modules) {
+        seen.add(module.id);
+        const schema = announced.get(module.id);
+        if (schema !== undefined) configSchemas.set(module.id, schema);
       }
-      for (const module of modules) seen.add(module.id);
       if (modules.length > 0) plugins.push({ ...started.definition, modules });
     } finally {
       await started.pool.stop();

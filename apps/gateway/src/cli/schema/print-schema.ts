@@ -20,9 +20,10 @@ export const printSchema: CliCommand["run"] = async (args, build, io) => {
   const { out, "plugin-dir": pluginDirs } = parseCliArgs("schema", args, flags, ArgsSchema);
   const bundled = await build.loadPlugins();
   const dirs = [...pluginDirs.map((dir) => resolve(dir)), ...(build.pluginDirs ?? []).map((dir) => resolve(dir))];
-  const taken = new Set(createGatewayRegistry(bundled).modules().map((m) => m.id));
+  const registry = createGatewayRegistry(bundled);
+  const taken = new Set(registry.modules().map((m) => m.id));
   const folders = dirs.length > 0 ? await describeFolderPlugins(dirs, taken, pino({ level: "silent" })) : { plugins: [], configSchemas: new Map() };
-  const registry = createGatewayRegistry([...bundled, ...folders.plugins]);
+  for (const plugin of folders.plugins) registry.register(plugin);
   const text = JSON.stringify(buildConfigJsonSchema(registry, folders.configSchemas), null, 2) + "\n";
   if (out) await writeFile(out, text);
   else io.out(text);
