@@ -14,7 +14,7 @@ describe("plugin launch environment", () => {
       LOOM_PLUGIN_CHANNEL: "fds:3,4",
       LOOM_PLUGIN_MAX_FRAME_BYTES: "1048576",
     });
-    expect(parsePluginEnv({ ...env, PATH: "/bin" })).toEqual({ ...launch, mode: "subprocess" });
+    expect(parsePluginEnv({ ...env, PATH: "/bin" })).toEqual({ ...launch, mode: "subprocess", describe: false });
     const { LOOM_PLUGIN_MAX_FRAME_BYTES: _, ...withoutMax } = env;
     expect(parsePluginEnv(withoutMax).maxFrameBytes).toBe(16 * 1024 * 1024);
   });
@@ -22,8 +22,16 @@ describe("plugin launch environment", () => {
   it("marks an exec launch with LOOM_PLUGIN_MODE=exec and its channel on stdin/stdout", () => {
     const env = formatPluginEnv({ ...launch, channel: { read: 0, write: 1 }, mode: "exec" });
     expect(env).toMatchObject({ LOOM_PLUGIN_CHANNEL: "fds:0,1", LOOM_PLUGIN_MODE: "exec" });
-    expect(parsePluginEnv(env)).toEqual({ ...launch, channel: { read: 0, write: 1 }, mode: "exec" });
+    expect(parsePluginEnv(env)).toEqual({ ...launch, channel: { read: 0, write: 1 }, mode: "exec", describe: false });
     expect(() => parsePluginEnv({ ...env, LOOM_PLUGIN_MODE: "once" })).toThrow('LOOM_PLUGIN_MODE: expected "subprocess" or "exec"');
+  });
+
+  it("asks for the modules' config schemas with LOOM_PLUGIN_DESCRIBE=1 only", () => {
+    const env = formatPluginEnv({ ...launch, describe: true });
+    expect(env.LOOM_PLUGIN_DESCRIBE).toBe("1");
+    expect(parsePluginEnv(env).describe).toBe(true);
+    expect(formatPluginEnv({ ...launch, describe: false })).not.toHaveProperty("LOOM_PLUGIN_DESCRIBE");
+    expect(() => parsePluginEnv({ ...env, LOOM_PLUGIN_DESCRIBE: "yes" })).toThrow("LOOM_PLUGIN_DESCRIBE: expected 1, or the variable left out");
   });
 
   it("tells a person who started the plugin by hand what it is (USAGE)", () => {

@@ -17,6 +17,8 @@ export const PluginEnv = {
   MAX_FRAME_BYTES: "LOOM_PLUGIN_MAX_FRAME_BYTES",
   /** `exec` for one process per call (docs/protocol.md, "Exec mode"); absent or `subprocess` for a long-lived process. */
   MODE: "LOOM_PLUGIN_MODE",
+  /** `1` when the host wants each module's `configSchema` in the handshake; absent otherwise. */
+  DESCRIBE: "LOOM_PLUGIN_DESCRIBE",
 } as const;
 
 /** How the host runs the plugin: a long-lived process (`subprocess`), or one process per call (`exec`). */
@@ -71,6 +73,7 @@ export const pluginEnvSchema = lazySchema(() => {
         "The largest frame length the host accepts.",
       ),
       [PluginEnv.MODE]: described(z.optional(z.enum(PLUGIN_MODES, { message: 'expected "subprocess" or "exec"' })), "subprocess (the default) or exec."),
+      [PluginEnv.DESCRIBE]: described(z.optional(z.literal("1", { message: "expected 1, or the variable left out" })), "1: send each module's configSchema."),
     }),
     z.transform((env) => ({
       protocolVersions: env[PluginEnv.PROTOCOL_VERSIONS],
@@ -78,6 +81,7 @@ export const pluginEnvSchema = lazySchema(() => {
       channel: env[PluginEnv.CHANNEL],
       maxFrameBytes: env[PluginEnv.MAX_FRAME_BYTES] ?? DEFAULT_MAX_FRAME_BYTES,
       mode: env[PluginEnv.MODE] ?? "subprocess",
+      describe: env[PluginEnv.DESCRIBE] === "1",
     })),
   );
 });
@@ -85,10 +89,13 @@ export const pluginEnvSchema = lazySchema(() => {
 /** A plugin's launch settings, read from its environment. */
 export type PluginLaunch = z.output<ReturnType<typeof pluginEnvSchema>>;
 
-/** A launch as the host describes it: `mode` may be left out for a subprocess launch. */
-export type PluginLaunchInput = Omit<PluginLaunch, "mode"> & { mode?: PluginMode | undefined };
+/** A launch as the host describes it: `mode` may be left out for a subprocess launch, `describe` when false. */
+export type PluginLaunchInput = Omit<PluginLaunch, "mode" | "describe"> & { mode?: PluginMode | undefined; describe?: boolean | undefined };
 
-/** The environment variables a host sets to launch a plugin (the inverse of pluginEnvSchema); LOOM_PLUGIN_MODE only for exec. */
+/**
+ * The environment variables a host sets to launch a plugin (the inverse of pluginEnvSchema);
+ * LOOM_PLUGIN_MODE only for exec, LOOM_PLUGIN_DESCRIBE only when the host wants the config schemas.
+ */
 export function formatPluginEnv(launch: PluginLaunchInput): Record<string, string> {
   return {
     [PluginEnv.MAGIC_COOKIE]: PLUGIN_MAGIC_COOKIE,
@@ -97,5 +104,6 @@ export function formatPluginEnv(launch: PluginLaunchInput): Record<string, strin
     [PluginEnv.CHANNEL]: `fds:${launch.channel.read},${launch.channel.write}`,
     [PluginEnv.MAX_FRAME_BYTES]: String(launch.maxFrameBytes),
     ...(launch.mode === "exec" ? { [PluginEnv.MODE]: "exec" } : {}),
+    ...(launch.describe ? { [PluginEnv.DESCRIBE]: "1" } : {}),
   };
 }

@@ -17,6 +17,7 @@ export const ExecPluginOptionsSchema = SubprocessPluginOptionsSchema.pick({
   pdeathsig: true,
   maxFrameBytes: true,
   output: true,
+  describe: true,
 }).extend({
   timeoutMs: z
     .number()

@@ -12,7 +12,7 @@ export const PLUGIN_MANIFEST_FILE = "plugin.json";
 const SHA256_SRI = /^sha256-[A-Za-z0-9+/]{43}=$/;
 
 /** The subprocess settings a plugin.json may set: everything but what the loader fills in itself. */
-export const ManifestSubprocessSchema = SubprocessPluginOptionsSchema.omit({ name: true, command: true, args: true, cwd: true }).describe(
+export const ManifestSubprocessSchema = SubprocessPluginOptionsSchema.omit({ name: true, command: true, args: true, cwd: true, describe: true }).describe(
   "How the host runs the plugin's processes: timeouts, concurrency, pool size (processes), memory (memoryLimitMb).",
 );
 

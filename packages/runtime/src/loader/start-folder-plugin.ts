@@ -27,13 +27,14 @@ function inFolder(folder: string, value: string, isCommand: boolean): string {
 /**
  * Starts the pool of a plugin folder (cwd: the folder) and checks that its handshake announces exactly
  * the modules of its plugin.json. Throws PLUGIN_START_FAILED with one diagnostic naming the plugin and
- * the reason; the pool is stopped then. `overrides` (the host's limits) win over plugin.json's `subprocess`.
+ * the reason; the pool is stopped then. `overrides` (the host's limits) win over plugin.json's `subprocess`;
+ * `describe` asks a subprocess plugin for its modules' config JSON Schemas (`gateway schema`).
  * Placement "exec" makes an exec plugin instead: a process per call, whose start is one run for the handshake.
  */
 export async function startFolderPlugin(
   found: FoundPlugin,
   context: PluginPoolContext,
-  overrides?: PluginLimits,
+  overrides?: PluginLimits & { describe?: boolean },
   /** Called with the pool before it starts (so a listener sees its first start); and with `false` when it did not. */
   watch?: (pool: PluginPool, started: boolean | undefined) => void,
 ): Promise<StartedPlugin> {
@@ -53,7 +54,7 @@ export async function startFolderPlugin(
     };
     pool =
       manifest.placement === "exec"
-        ? createExecPluginPool({ ...manifest.exec, ...execLimits(overrides), ...launch }, context)
+        ? createExecPluginPool({ ...manifest.exec, ...execLimits(overrides), describe: overrides?.describe ?? false, ...launch }, context)
         : createPluginPool({ ...manifest.subprocess, ...overrides, ...launch }, context);
   } catch (error) {
     throw refuse(isLoomError(error) ? error.message : String(error), `fix "${manifest.placement}" in ${file}`, error);

@@ -35,14 +35,14 @@ export function createNonce(): string {
 
 /**
  * Starts `command` with the launch environment (cookie, the host's protocol versions, a fresh nonce, the
- * channel, the host's maximum frame size, the mode) over the inherited or given environment. A spawn that
+ * channel, the host's maximum frame size, the mode, whether the host wants the config schemas) over the inherited or given environment. A spawn that
  * fails later (ENOENT) settles `spawnError`; invalid arguments throw here. Errors of the stdio streams are
  * swallowed: the exit says what happened.
  */
 export function spawnLaunched(
   options: LaunchOptions,
   command: LaunchCommand,
-  launch: Pick<PluginLaunch, "channel"> & { mode?: PluginLaunch["mode"] },
+  launch: Pick<PluginLaunch, "channel"> & { mode?: PluginLaunch["mode"]; describe?: boolean },
   spawnOptions: { stdioCount: number; detached?: boolean },
 ): LaunchedProcess {
   const nonce = createNonce();

@@ -61,6 +61,10 @@ export const SubprocessPluginOptionsSchema = z.strictObject({
   shutdownTimeoutMs: ms("The shutdown frame's deadline: time to drain before SIGTERM.").default(5_000),
   killGraceMs: ms("Time between SIGTERM and SIGKILL.").default(2_000),
   cancelGraceMs: ms("How long a cancelled call may stay unanswered before the process counts as hung.").default(10_000),
+  describe: z
+    .boolean()
+    .describe("Ask the plugin for each module's config JSON Schema in its handshake (LOOM_PLUGIN_DESCRIBE=1), as gateway schema does.")
+    .default(false),
   restart: RestartOptionsSchema.prefault({}),
   circuit: CircuitOptionsSchema.prefault({}),
   output: OutputOptionsSchema.prefault({}),

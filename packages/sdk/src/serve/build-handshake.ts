@@ -25,13 +25,17 @@ export interface HandshakeInput {
   maxConcurrentCalls?: number;
 }
 
-/** The plugin's first frame: versions, the nonce echoed, `cancel`, limits, and every served module. */
+/**
+ * The plugin's first frame: versions, the nonce echoed, `cancel`, limits, and every served module; with
+ * each module's config JSON Schema only when the host asked (LOOM_PLUGIN_DESCRIBE): building them was
+ * ~4 ms of every start (cold `z.toJSONSchema` code), and only `gateway schema` reads them.
+ */
 export function buildHandshake(input: HandshakeInput): HandshakeMessage {
   const modules: ModuleDescriptor[] = [];
   for (const { definition, namespace } of input.modules) {
     const descriptor: ModuleDescriptor = { id: definition.id, methods: [...namespace.methods] };
     if (definition.description !== undefined) descriptor.description = definition.description;
-    const configSchema = configJsonSchema(definition.configSchema);
+    const configSchema = input.launch.describe ? configJsonSchema(definition.configSchema) : undefined;
     if (configSchema !== undefined) descriptor.configSchema = configSchema;
     modules.push(descriptor);
   }

@@ -41,17 +41,30 @@ describe.concurrent("serve: launch and handshake", () => {
       { id: "http.handlers.echo", methods: ["handle"], description: "Answers with the request body after a prefix." },
       { id: "test.jobs.worker", methods: [...WORKER_METHODS], description: undefined },
     ]);
-    expect(handshake.modules[0]!.configSchema).toMatchObject({
-      type: "object",
-      properties: { prefix: { type: "string", description: "Bytes put before the body." } },
-      required: ["prefix"],
-      additionalProperties: false,
-    });
+    // Config schemas only when the host asks for them (LOOM_PLUGIN_DESCRIBE).
+    expect(handshake.modules.map((module) => module.configSchema)).toEqual([undefined, undefined]);
     // The middleware is left out, and the log says why.
     await expect.poll(() => plugin.logs().find((line) => line.module === "http.middleware.noop")).toMatchObject({
       level: 40,
       msg: expect.stringContaining("next()"),
     });
+  });
+
+  it("with LOOM_PLUGIN_DESCRIBE=1 the handshake carries each module's config as a JSON Schema", async ({ expect }) => {
+    const plugin = startPlugin({ env: { LOOM_PLUGIN_DESCRIBE: "1" } });
+    const handshake = (await plugin.waitFor((m) => m.type === "handshake", "handshake")) as HandshakeMessage;
+    expect(checkHandshake(handshake, { protocolVersions: [1], nonce: plugin.nonce })).toBe(1);
+    expect(handshake.modules[0]!.configSchema).toEqual({
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: {
+        prefix: { type: "string", description: "Bytes put before the body." },
+        status: { type: "integer", minimum: 100, maximum: 599, default: 200, description: "The status code." },
+      },
+      required: ["prefix"],
+      additionalProperties: false,
+    });
+    expect(handshake.modules[1]!.configSchema).toMatchObject({ type: "object" });
   });
 
   it("refuses to start when it does not know a module's namespace, naming the option to set", async ({ expect }) => {

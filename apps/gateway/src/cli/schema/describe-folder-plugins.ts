@@ -27,7 +27,7 @@ export async function describeFolderPlugins(dirs: readonly string[], taken: Read
   for (const found of scan.found) {
     let started;
     try {
-      started = await startFolderPlugin(found, { logger });
+      started = await startFolderPlugin(found, { logger }, { describe: true });
     } catch (error) {
       const diagnostics = isLoomError(error) ? error.diagnostics : [];
       problems.push(...(diagnostics.length > 0 ? diagnostics : [{ code: ErrorCode.PLUGIN_START_FAILED, plugin: found.manifest.name, message: error instanceof Error ? error.message : String(error) }]));
