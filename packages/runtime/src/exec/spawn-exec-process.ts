@@ -22,7 +22,7 @@ export interface ExecProcess extends LaunchedProcess {
  * process leads a new process group, so a timeout or a cancel kills what it started too.
  */
 export function spawnExecProcess(options: ResolvedExecOptions, command: LaunchCommand): ExecProcess {
-  const launched = spawnLaunched(options, command, { channel: EXEC_CHANNEL_FDS, mode: "exec", describe: options.describe }, { stdioCount: 3, detached: true });
+  const launched = spawnLaunched(options, command, { channel: EXEC_CHANNEL_FDS, mode: "exec" }, { stdioCount: 3, detached: true });
   const { child } = launched;
   return {
     ...launched,

@@ -12,6 +12,8 @@ export interface LaunchOptions {
   readonly inheritEnv: boolean;
   readonly cwd?: string | undefined;
   readonly maxFrameBytes: number;
+  /** Whether the plugin is asked for its modules' config JSON Schemas (LOOM_PLUGIN_DESCRIBE). */
+  readonly describe: boolean;
 }
 
 /** A started process with the launch environment of protocol v1, tracked to its exit. */
@@ -35,21 +37,21 @@ export function createNonce(): string {
 
 /**
  * Starts `command` with the launch environment (cookie, the host's protocol versions, a fresh nonce, the
- * channel, the host's maximum frame size, the mode, whether the host wants the config schemas) over the inherited or given environment. A spawn that
+ * channel, the host's maximum frame size, the mode, `describe`) over the inherited or given environment. A spawn that
  * fails later (ENOENT) settles `spawnError`; invalid arguments throw here. Errors of the stdio streams are
  * swallowed: the exit says what happened.
  */
 export function spawnLaunched(
   options: LaunchOptions,
   command: LaunchCommand,
-  launch: Pick<PluginLaunch, "channel"> & { mode?: PluginLaunch["mode"]; describe?: boolean },
+  launch: Pick<PluginLaunch, "channel"> & { mode?: PluginLaunch["mode"] },
   spawnOptions: { stdioCount: number; detached?: boolean },
 ): LaunchedProcess {
   const nonce = createNonce();
   const env = {
     ...(options.inheritEnv ? process.env : {}),
     ...options.env,
-    ...formatPluginEnv({ protocolVersions: [...PROTOCOL_VERSIONS], nonce, maxFrameBytes: options.maxFrameBytes, ...launch }),
+    ...formatPluginEnv({ protocolVersions: [...PROTOCOL_VERSIONS], nonce, maxFrameBytes: options.maxFrameBytes, describe: options.describe, ...launch }),
   };
   let exit: ProcessExit | undefined;
   let reportSpawnError!: (error: Error) => void;

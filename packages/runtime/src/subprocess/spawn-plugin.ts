@@ -27,7 +27,7 @@ export interface SpawnedPlugin extends LaunchedProcess {
  * that fails later (ENOENT) settles `spawnError`; invalid arguments throw here.
  */
 export function spawnPlugin(options: ResolvedSubprocessOptions, command: LaunchCommand): SpawnedPlugin {
-  const launched = spawnLaunched(options, command, { channel: PLUGIN_CHANNEL_FDS, describe: options.describe }, { stdioCount: 5 });
+  const launched = spawnLaunched(options, command, { channel: PLUGIN_CHANNEL_FDS }, { stdioCount: 5 });
   const stdio = launched.child.stdio as unknown as [Writable, Readable, Readable, Writable, Readable];
   const channelClosed = new Promise<void>((resolve) => {
     stdio[4].once("end", resolve);
