@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES } from "./frame-layout.ts";
 import type { FrameMessage } from "./frame-message.ts";
-import { checkFrameLength, frameLength, serializeMessage, writeFrameAround } from "./serialize-message.ts";
+import { checkFrameLength, frameLength, minJsonBytes, serializeMessage, writeAscii, writeFrameAround } from "./serialize-message.ts";
 import { writeUtf8 } from "./write-utf8.ts";
 
 export interface EncodeFrameOptions {
@@ -37,12 +37,16 @@ export function encodeJsonText(text: string): Uint8Array {
 export function encodeFrame(message: FrameMessage, options: EncodeFrameOptions = {}): Uint8Array {
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const serialized = serializeMessage(message);
+  const { head, tail } = serialized;
   // UTF-8 is never shorter than the string: refuse an oversized frame before encoding it.
-  checkFrameLength(serialized, frameLength(serialized, serialized.text.length), max);
-  const json = encodeJsonText(serialized.text);
-  checkFrameLength(serialized, frameLength(serialized, json.length), max);
-  const out = new Uint8Array(FRAME_HEADER_BYTES + json.length + serialized.binaryLength);
-  out.set(json, FRAME_HEADER_BYTES);
-  writeFrameAround(out, 0, serialized, json.length);
+  checkFrameLength(serialized, frameLength(serialized, minJsonBytes(serialized)), max);
+  const text = encodeJsonText(serialized.text);
+  const jsonLength = head.length + text.length + tail.length;
+  checkFrameLength(serialized, frameLength(serialized, jsonLength), max);
+  const out = new Uint8Array(FRAME_HEADER_BYTES + jsonLength + serialized.binaryLength);
+  out.set(head, FRAME_HEADER_BYTES);
+  out.set(text, FRAME_HEADER_BYTES + head.length);
+  writeAscii(out, FRAME_HEADER_BYTES + head.length + text.length, tail);
+  writeFrameAround(out, 0, serialized, jsonLength);
   return out;
 }

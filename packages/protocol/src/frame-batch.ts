@@ -2,7 +2,7 @@ import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES } from "./frame-layout.ts";
 import type { FrameMessage } from "./frame-message.ts";
 import { encodeJsonText } from "./encode-frame.ts";
 import type { EncodeFrameOptions } from "./encode-frame.ts";
-import { checkFrameLength, frameLength, serializeMessage, writeFrameAround } from "./serialize-message.ts";
+import { checkFrameLength, frameLength, minJsonBytes, serializeMessage, writeAscii, writeFrameAround } from "./serialize-message.ts";
 import { utf8Encoder } from "./utf8-coders.ts";
 
 /**
@@ -59,21 +59,28 @@ export class FrameBatch {
   /** Appends one message as a frame; throws like encodeFrame, leaving the batch as it was. */
   add(message: FrameMessage): void {
     const serialized = serializeMessage(message);
-    const { text, binaryLength } = serialized;
-    checkFrameLength(serialized, frameLength(serialized, text.length), this.maxFrameBytes);
-    let written: number;
+    const { head, text, tail, binaryLength } = serialized;
+    checkFrameLength(serialized, frameLength(serialized, minJsonBytes(serialized)), this.maxFrameBytes);
+    let jsonLength: number;
     if (text.length <= DIRECT_TEXT_UNITS) {
-      this.#reserve(FRAME_HEADER_BYTES + text.length * 3 + binaryLength);
-      written = utf8Encoder.encodeInto(text, this.#slab.subarray(this.#end + FRAME_HEADER_BYTES)).written;
-      checkFrameLength(serialized, frameLength(serialized, written), this.maxFrameBytes);
+      this.#reserve(FRAME_HEADER_BYTES + head.length + text.length * 3 + tail.length + binaryLength);
+      const at = this.#end + FRAME_HEADER_BYTES;
+      if (head.length > 0) this.#slab.set(head, at);
+      const written = utf8Encoder.encodeInto(text, this.#slab.subarray(at + head.length)).written;
+      jsonLength = head.length + written + tail.length;
+      checkFrameLength(serialized, frameLength(serialized, jsonLength), this.maxFrameBytes);
+      writeAscii(this.#slab, at + head.length + written, tail);
     } else {
       const encoded = encodeJsonText(text);
-      written = encoded.length;
-      checkFrameLength(serialized, frameLength(serialized, written), this.maxFrameBytes);
-      this.#reserve(FRAME_HEADER_BYTES + written + binaryLength);
-      this.#slab.set(encoded, this.#end + FRAME_HEADER_BYTES);
+      jsonLength = head.length + encoded.length + tail.length;
+      checkFrameLength(serialized, frameLength(serialized, jsonLength), this.maxFrameBytes);
+      this.#reserve(FRAME_HEADER_BYTES + jsonLength + binaryLength);
+      const at = this.#end + FRAME_HEADER_BYTES;
+      if (head.length > 0) this.#slab.set(head, at);
+      this.#slab.set(encoded, at + head.length);
+      writeAscii(this.#slab, at + head.length + encoded.length, tail);
     }
-    this.#end = writeFrameAround(this.#slab, this.#end, serialized, written);
+    this.#end = writeFrameAround(this.#slab, this.#end, serialized, jsonLength);
     this.#frames++;
   }
 

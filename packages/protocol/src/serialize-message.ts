@@ -3,20 +3,54 @@ import { BYTES_KEY, FRAME_FIXED_BYTES, FRAME_PREFIX_BYTES, MAX_JSON_DEPTH } from
 import type { FrameMessage } from "./frame-message.ts";
 import { FrameType } from "./frame-type.ts";
 import { LoomError } from "./loom-error.ts";
+import { utf8Decoder, utf8Encoder } from "./utf8-coders.ts";
 
 /** A message taken apart for framing: header values, JSON text and the binary section's parts. */
 export interface SerializedMessage {
   readonly type: FrameMessage["type"];
   readonly code: number;
   readonly id: number;
-  /** The JSON of every field but `type` and `id`, Uint8Array values replaced by `$bytes` references. */
+  /**
+   * The JSON of every field but `type` and `id`, Uint8Array values replaced by `$bytes` references, in
+   * three parts: `head` (UTF-8 bytes, shared: never write to them), `text`, and `tail` (ASCII only).
+   * The JSON section is head · UTF-8 of text · tail; jsonOf joins them.
+   */
+  readonly head: Uint8Array;
   readonly text: string;
+  readonly tail: string;
   /** The binary section, in the order of its references. */
   readonly parts: readonly Uint8Array[];
   readonly binaryLength: number;
 }
 
 const NO_PARTS: readonly Uint8Array[] = [];
+const NO_HEAD = new Uint8Array(0);
+const RESULT_HEAD = utf8Encoder.encode(`{"value":`);
+
+/**
+ * `{"instance":…,"method":…,"args":` as UTF-8, by instance and method: the same bytes start every call
+ * to them, so a call costs neither their JSON.stringify nor their encoding (together about a quarter of
+ * encoding a small call). A host calls few instances and methods; past CALL_HEADS_MAX the cache starts over.
+ */
+const callHeads = new Map<string, Map<string, Uint8Array>>();
+let callHeadCount = 0;
+const CALL_HEADS_MAX = 1024;
+
+function callHead(instance: string, method: string): Uint8Array {
+  let methods = callHeads.get(instance);
+  const cached = methods?.get(method);
+  if (cached !== undefined) return cached;
+  if (callHeadCount >= CALL_HEADS_MAX) {
+    callHeads.clear();
+    callHeadCount = 0;
+    methods = undefined;
+  }
+  if (methods === undefined) callHeads.set(instance, (methods = new Map()));
+  const head = utf8Encoder.encode(`{"instance":${JSON.stringify(instance)},"method":${JSON.stringify(method)},"args":`);
+  methods.set(method, head);
+  callHeadCount++;
+  return head;
+}
 
 function cannotCarry(what: string, path: readonly (string | number)[]): LoomError {
   const where = path.length === 0 ? "the message" : path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1);
@@ -109,21 +143,24 @@ function payloadText(value: unknown, key: string, binary: BinaryParts): string |
 }
 
 /**
- * The JSON text of the two frames of every call, `call` and `result`, written field by field: the same
- * text as JSON.stringify of the fields in about half the time (one JSON.stringify of a whole message,
- * after copying it with a rest spread, cost about as much as the rest of encoding its frame), and only
- * the payload is walked for bytes. Undefined for any other message.
+ * The JSON of the two frames of every call, `call` and `result`, written field by field: the same JSON
+ * as JSON.stringify of the fields in about half the time (one JSON.stringify of a whole message, after
+ * copying it with a rest spread, cost about as much as the rest of encoding its frame), and only the
+ * payload is walked for bytes. Undefined for any other message.
  */
-function callFieldsText(message: FrameMessage, binary: BinaryParts): string | undefined {
+function callFieldsJson(message: FrameMessage, binary: BinaryParts): { head: Uint8Array; text: string; tail: string } | undefined {
   if (message.type === "call") {
     const args = payloadText(message.args, "args", binary);
     if (args === undefined) return undefined;
-    return `{"instance":${JSON.stringify(message.instance)},"method":${JSON.stringify(message.method)},"args":${args},"deadlineMs":${JSON.stringify(message.deadlineMs)}}`;
+    const { deadlineMs } = message;
+    // JSON.stringify writes a safe integer as its digits (and NaN, say, as null).
+    const tail = `,"deadlineMs":${Number.isSafeInteger(deadlineMs) ? deadlineMs : JSON.stringify(deadlineMs)}}`;
+    return { head: callHead(message.instance, message.method), text: args, tail };
   }
   if (message.type === "result") {
     // JSON.stringify leaves out a field whose value it cannot carry (undefined, a function, a symbol).
     const value = payloadText(message.value, "value", binary);
-    return value === undefined ? "{}" : `{"value":${value}}`;
+    return value === undefined ? { head: NO_HEAD, text: "{}", tail: "" } : { head: RESULT_HEAD, text: value, tail: "}" };
   }
   return undefined;
 }
@@ -134,12 +171,28 @@ export function serializeMessage(message: FrameMessage): SerializedMessage {
   const code = FrameType[type];
   if (code === undefined) throw new LoomError(ErrorCode.PROTOCOL_ERROR, `cannot encode a message of unknown type ${JSON.stringify(type)}`);
   const binary: BinaryParts = { parts: NO_PARTS as Uint8Array[], length: 0 };
-  let text = callFieldsText(message, binary);
-  if (text === undefined) {
-    const fields = fieldsOf(message);
-    text = needsByteRefs(fields, 1) ? JSON.stringify(withByteRefs(fields, "", 1, binary, [])) : JSON.stringify(fields);
-  }
-  return { type, code, id, text, parts: binary.parts, binaryLength: binary.length };
+  const json = callFieldsJson(message, binary);
+  if (json !== undefined) return { type, code, id, head: json.head, text: json.text, tail: json.tail, parts: binary.parts, binaryLength: binary.length };
+  const fields = fieldsOf(message);
+  const text = needsByteRefs(fields, 1) ? JSON.stringify(withByteRefs(fields, "", 1, binary, [])) : JSON.stringify(fields);
+  return { type, code, id, head: NO_HEAD, text, tail: "", parts: binary.parts, binaryLength: binary.length };
+}
+
+/** The whole JSON section of a serialized message, as text (for tests and messages, not the call path). */
+export function jsonOf(message: SerializedMessage): string {
+  return utf8Decoder.decode(message.head) + message.text + message.tail;
+}
+
+/** The fewest bytes the JSON section can take: UTF-8 is never shorter than the string. */
+export function minJsonBytes(message: SerializedMessage): number {
+  return message.head.length + message.text.length + message.tail.length;
+}
+
+/** Writes ASCII `text` (a tail) at `at`, a byte per character; returns the offset past it. */
+export function writeAscii(out: Uint8Array, at: number, text: string): number {
+  let pos = at;
+  for (let i = 0; i < text.length; i++) out[pos++] = text.charCodeAt(i);
+  return pos;
 }
 
 /** Every field of a message but `type` and `id`, which travel in the frame's header. */
