@@ -1,4 +1,5 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runGatewayCli, startGateway } from "@loom/testkit";
@@ -85,6 +86,25 @@ describe("out-of-tree subprocess plugins", () => {
     }
     expect(pids).toHaveLength(2);
     expect(await waitGone(pids)).toEqual([]);
+  });
+
+  it("a client that goes away cancels its request's call in the subprocess plugin", async () => {
+    const config = { admin: { listen: "127.0.0.1:0" }, routes: [{ handle: { handler: "node_wait" } }] };
+    const gw = await startGateway({ config, args: ["--plugin-dir", NODE_PLUGINS] });
+    try {
+      const url = new URL(gw.url);
+      const request = http.get({ host: url.hostname, port: url.port, path: "/wait" });
+      request.on("error", () => undefined);
+      // Once the plugin has the call (one in flight, says /metrics), the client leaves.
+      const inFlight = async () => /loom_plugin_in_flight_calls\{plugin="node-hello"\} 1\b/.test(await (await fetch(`${gw.adminUrl}/metrics`)).text());
+      await expect.poll(inFlight, { timeout: 5_000 }).toBe(true);
+      request.destroy();
+      const cancelled = await gw.waitForLog((line) => typeof line.msg === "string" && line.msg.startsWith("node_wait cancelled"));
+      expect(cancelled).toMatchObject({ plugin: "node-hello", stream: "stderr" });
+      expect(cancelled.msg).toBe("node_wait cancelled: CALL_CANCELLED: the host cancelled the call (cancelled)");
+    } finally {
+      await gw.stop("SIGTERM");
+    }
   });
 
   it("refuses a plugin whose file does not match its hash, naming the file, and still serves the rest", async () => {

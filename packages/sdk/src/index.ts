@@ -9,6 +9,8 @@ export type { LogFn, Logger } from "./logger.ts";
 export { guestSchema } from "./guest-schema.ts";
 export { httpHandlers, httpMiddleware } from "./http/http-namespaces.ts";
 export type { HttpCall, HttpHandler, HttpMiddleware, HttpNext } from "./http/http-contract.ts";
+export { isCancelSource, onCancel } from "./on-cancel.ts";
+export type { CancelSource } from "./on-cancel.ts";
 export { checkResponse } from "./http/check-response.ts";
 export { headerValue } from "./http/header-value.ts";
 export { etagListMatches } from "./http/etag-list-matches.ts";

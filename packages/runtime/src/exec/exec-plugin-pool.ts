@@ -13,6 +13,7 @@ import type { ExecPluginOptions, ResolvedExecOptions } from "./exec-options.ts";
 import type { ExecRunKind } from "./read-exec-replies.ts";
 import { runExec } from "./run-exec.ts";
 import type { ExecRunResult } from "./run-exec.ts";
+import { abortOnCancel } from "./abort-on-cancel.ts";
 
 /** The same plugin, version, modules and methods: what the load-time run announced. */
 const shape = (handshake: HandshakeMessage) =>
@@ -156,6 +157,15 @@ class ExecPluginPool implements PluginPool {
     if (kind !== "handshake" && this.#state !== "ready") {
       throw new LoomError(ErrorCode.PLUGIN_STOPPING, `${what}: plugin ${this.name} is ${this.#state === "idle" ? "not started" : this.#state}`);
     }
+    const cancelled = options.signal === undefined && options.cancel !== undefined ? abortOnCancel(options.cancel) : undefined;
+    try {
+      return await this.#runWith(kind, input, what, { ...options, signal: options.signal ?? cancelled?.signal });
+    } finally {
+      cancelled?.dispose();
+    }
+  }
+
+  async #runWith(kind: ExecRunKind, input: RunInput, what: string, options: RemoteCallOptions): Promise<ExecRunResult> {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
     const deadlineAt = performance.now() + timeoutMs;
     const release = await this.#limiter.acquire({ deadlineAt, timeoutMs, signal: options.signal, what });

@@ -64,7 +64,7 @@ export function createRemoteProxy(instance: RemoteInstance, descriptor: ModuleDe
     proxy[method] = (...args: unknown[]) => {
       try {
         const wire = toWireArgs(args, what);
-        return instance.call(method, wire.args, { signal: wire.signal });
+        return instance.call(method, wire.args, { signal: wire.signal, cancel: wire.cancel });
       } catch (error) {
         return Promise.reject(error);
       }

@@ -1,4 +1,6 @@
 import type { Readable, Writable } from "node:stream";
+import { onCancel } from "@loom/sdk";
+import type { CancelSource } from "@loom/sdk";
 import { DeadlineSweep, ErrorCode, LoomError, MAX_U32, isLoomError } from "@loom/protocol";
 import type { ErrorMessage, FrameMessage, HandshakeMessage, HealthOkMessage } from "@loom/protocol";
 import { CallQueue } from "./call-queue.ts";
@@ -38,6 +40,8 @@ export interface CallOptions {
   /** `performance.now()` when the caller made the call, if it read the clock already (one read less per call). */
   now?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Reports the call's cancellation without a signal (see `onCancel` of @loom/sdk): abandoned as on an abort. */
+  cancel?: CancelSource | undefined;
   /** Names the call in messages, e.g. `plugin acme: http.handlers.echo handle()`. */
   what: string;
   /**
@@ -216,7 +220,9 @@ export class PluginConnection {
       return false;
     }
     this.#deadlines.add(request.deadlineAt);
-    if (options.signal) {
+    if (options.cancel) {
+      request.offCancel = options.cancel[onCancel](() => this.#abandon(request, "cancelled"));
+    } else if (options.signal) {
       request.onAbort = () => this.#abandon(request, "cancelled");
       options.signal.addEventListener("abort", request.onAbort, { once: true });
     }

@@ -1,6 +1,6 @@
 import { ErrorCode, LoomError, isLoomError } from "@loom/protocol";
 import type { HandshakeMessage } from "@loom/protocol";
-import type { Logger } from "@loom/sdk";
+import type { CancelSource, Logger } from "@loom/sdk";
 import type { AppliedInstance, InstanceRecord, LifecycleStep } from "./instance-state.ts";
 import { applyStep, initialState } from "./instance-state.ts";
 import type { PluginProcess } from "./plugin-process.ts";
@@ -25,6 +25,8 @@ export interface PluginPoolContext {
 export interface RemoteCallOptions {
   /** Aborting it cancels the call (CALL_CANCELLED, and a `cancel` frame). */
   signal?: AbortSignal | undefined;
+  /** Cancels the call when it reports a cancellation (see `onCancel` of @loom/sdk), as an aborted `signal`. */
+  cancel?: CancelSource | undefined;
   /** The call's deadline; the pool's callTimeoutMs by default. */
   timeoutMs?: number | undefined;
 }
@@ -202,7 +204,7 @@ class SubprocessPluginPool implements PluginPool {
       if (!target) throw this.#unavailable(what);
       pid = target.process.pid;
       const deadlineAt = started + (options.timeoutMs ?? this.#options.callTimeoutMs);
-      return target.process.connection.call(target.instance.id, method, args, { deadlineAt, now: started, signal: options.signal, what, onSettled: done });
+      return target.process.connection.call(target.instance.id, method, args, { deadlineAt, now: started, signal: options.signal, cancel: options.cancel, what, onSettled: done });
     } catch (error) {
       done(outcomeOf(error));
       return Promise.reject(error);

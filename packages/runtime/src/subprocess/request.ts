@@ -29,6 +29,8 @@ export interface Request {
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** Removes the listener of the call's CancelSource, if it has one. */
+  offCancel: (() => void) | undefined;
   /** A call's target and arguments until it is sent (the frame holds them then). */
   instance: string;
   method: string;
@@ -59,6 +61,7 @@ export function createRequest(
     timer: undefined,
     signal: options.signal,
     onAbort: undefined,
+    offCancel: undefined,
     instance: "",
     method: "",
     args: undefined,
@@ -87,6 +90,8 @@ export function settleRequest(request: Request, outcome: FrameMessage | Error | 
   request.waiting = false;
   if (request.onAbort) request.signal?.removeEventListener("abort", request.onAbort);
   request.onAbort = undefined;
+  if (request.offCancel) request.offCancel();
+  request.offCancel = undefined;
   if (!isMessage(outcome)) return fail(request, outcome);
   if (outcome.type === "error") return fail(request, errorFromReply(outcome, request.what));
   request.onSettled?.("ok");

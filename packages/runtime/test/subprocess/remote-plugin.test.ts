@@ -1,4 +1,4 @@
-import { httpHandlers, httpMiddleware } from "@loom/sdk";
+import { httpHandlers, httpMiddleware, onCancel } from "@loom/sdk";
 import type { HttpHandler } from "@loom/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createModuleHost, createPluginPool, createRegistry, createRemotePlugin } from "../../src/index.ts";
@@ -56,6 +56,53 @@ describe("createRemotePlugin", () => {
     const events = ((await probe.call("events", [])) as string[]).filter((e) => e.startsWith(`${id}:`));
     expect(events).toEqual([`${id}:provision`, `${id}:validate`, `${id}:start`, `${id}:stop`, `${id}:cleanup`]);
     expect(await probe.call("instances", [])).not.toContain(id);
+  });
+
+  it("a client that goes away cancels the handler's call in the plugin, with a signal made on first read as the gateway's", async () => {
+    const moduleHost = host();
+    const [handler] = await moduleHost.load([{ handler: "echo" }]);
+    const controller = new AbortController();
+    class LazyCall {
+      get signal(): AbortSignal {
+        return controller.signal;
+      }
+    }
+    const slow = { ...request(new Uint8Array()), headers: { "x-sleep": "10000" } };
+    const call = Promise.resolve().then(() => handler!.handle(slow, new LazyCall()));
+    setTimeout(() => controller.abort(new Error("client closed the connection")), 50);
+    const started = Date.now();
+    expect((await rejection(call)).code).toBe("CALL_CANCELLED");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const cancels = (await probe.call("cancels", [])) as { reason: string }[];
+    expect(cancels.at(-1)).toMatchObject({ reason: "cancelled" });
+    await moduleHost.stop();
+  });
+
+  it("a call context with onCancel cancels the call in the plugin without making a signal", async () => {
+    const moduleHost = host();
+    const [handler] = await moduleHost.load([{ handler: "echo" }]);
+    const listeners = new Set<() => void>();
+    class CancellableCall {
+      get signal(): AbortSignal {
+        throw new Error("the signal was read");
+      }
+      [onCancel](listener: () => void): () => void {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      }
+    }
+    const slow = { ...request(new Uint8Array()), headers: { "x-sleep": "10000" } };
+    const call = Promise.resolve().then(() => handler!.handle(slow, new CancellableCall()));
+    await expect.poll(() => listeners.size).toBe(1);
+    setTimeout(() => [...listeners].forEach((listener) => listener()), 50);
+    expect((await rejection(call)).code).toBe("CALL_CANCELLED");
+    expect(listeners.size).toBe(0);
+    const cancels = (await probe.call("cancels", [])) as { reason: string }[];
+    expect(cancels.at(-1)).toMatchObject({ reason: "cancelled" });
+    // A call that ends on its own stops listening too.
+    await handler!.handle(request(new Uint8Array()), new CancellableCall());
+    expect(listeners.size).toBe(0);
+    await moduleHost.stop();
   });
 
   it("the namespace guard wraps the proxy: a lying plugin fails that call with PLUGIN_RESULT_INVALID", async () => {
