@@ -1,8 +1,9 @@
+import http from "node:http";
 import { fileURLToPath } from "node:url";
 import { runGatewayCli, startGateway } from "@loom/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "./fixtures.ts";
-import { adminPlugins, alive } from "./plugin-processes.ts";
+import { adminPlugins, alive, waitGone } from "./plugin-processes.ts";
 
 /** node-exec/: an SDK plugin with "placement": "exec" in its plugin.json (one process per request). */
 const EXEC_PLUGINS = fileURLToPath(new URL("./fixtures/exec-plugins.d", import.meta.url));
@@ -50,6 +51,23 @@ describe("out-of-tree exec plugins", () => {
       expect(list.stdout).toMatch(/node-exec\s+exec\s+0\.3\.0\s+-\s+ready/);
     } finally {
       expect(await gw.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it("a client that goes away kills its request's exec process", { timeout: 60_000 }, async () => {
+    const gw = await startGateway({ config: { routes }, args: ["--plugin-dir", EXEC_PLUGINS] });
+    try {
+      const url = new URL(gw.url);
+      const request = http.get({ host: url.hostname, port: url.port, path: "/exec/wait" });
+      request.on("error", () => undefined);
+      const waiting = await gw.waitForLog((line) => line.msg === "exec_hello handles GET /exec/wait", 30_000);
+      const pid = waiting.pid as number;
+      expect(alive(pid)).toBe(true);
+      request.destroy();
+      // The process group is killed at once, not at the plugin's 20 s timeout.
+      expect(await waitGone([pid])).toEqual([]);
+    } finally {
+      await gw.stop("SIGTERM");
     }
   });
 
