@@ -8,8 +8,68 @@ export type ByteRefsResolution =
  * Replaces every `{"$bytes": [offset, length]}` in a frame's parsed JSON with that slice of the binary
  * section (a view, not a copy), in place. An object with a `$bytes` key must be exactly such a reference
  * within the section; nesting deeper than MAX_JSON_DEPTH is refused. Problems come back with their path.
+ * One walk that keeps no path (every HTTP frame has a body to resolve); a value it refuses is walked
+ * again by resolveByteRefsWithPath, which names where.
  */
 export function resolveByteRefs(value: unknown, binary: Uint8Array): ByteRefsResolution {
+  const resolved = resolveQuickly(value, binary, 1);
+  return resolved === REFUSED ? resolveByteRefsWithPath(value, binary) : { ok: true, value: resolved };
+}
+
+/** What resolveQuickly returns for a value it refuses; the frame's JSON never holds it. */
+const REFUSED: unique symbol = Symbol("refused");
+
+function resolveQuickly(node: unknown, binary: Uint8Array, depth: number): unknown {
+  if (typeof node !== "object" || node === null) return node;
+  if (depth > MAX_JSON_DEPTH) return REFUSED;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (typeof item !== "object" || item === null) continue;
+      const next = resolveQuickly(item, binary, depth + 1);
+      if (next === REFUSED) return REFUSED;
+      if (next !== item) node[i] = next;
+    }
+    return node;
+  }
+  const record = node as Record<string, unknown>;
+  if (Object.hasOwn(record, BYTES_KEY)) return sliceQuickly(record, binary);
+  for (const key in record) {
+    const child = record[key];
+    if (typeof child !== "object" || child === null) continue;
+    const next = resolveQuickly(child, binary, depth + 1);
+    if (next === REFUSED) return REFUSED;
+    if (next !== child) setField(record, key, next);
+  }
+  return node;
+}
+
+/** sliceOf's checks, without building a message. */
+function sliceQuickly(ref: Record<string, unknown>, binary: Uint8Array): Uint8Array | typeof REFUSED {
+  let keys = 0;
+  for (const _key in ref) if (++keys > 1) return REFUSED;
+  const span = ref[BYTES_KEY];
+  if (!Array.isArray(span) || span.length !== 2) return REFUSED;
+  const offset: unknown = span[0];
+  const length: unknown = span[1];
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return REFUSED;
+  const start = offset as number;
+  const end = start + (length as number);
+  if (start < 0 || end < start || end > binary.length) return REFUSED;
+  return binary.subarray(start, end);
+}
+
+/** A "__proto__" key from JSON is an own field, not the prototype: defineProperty for it, assignment else. */
+function setField(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+  else record[key] = value;
+}
+
+/**
+ * resolveByteRefs with the path of the node it visits kept, so a problem comes back with where it is.
+ * Slices that resolveByteRefs already put in place (before the problem it met) are left as they are.
+ */
+export function resolveByteRefsWithPath(value: unknown, binary: Uint8Array): ByteRefsResolution {
   if (!needsResolving(value, 1)) return { ok: true, value };
   const walk: Walk = { binary, path: [], problem: undefined };
   const resolved = visit(walk, value, 1);
@@ -25,7 +85,7 @@ interface Walk {
 
 /** Module-level functions with the state passed in: no closures made per frame (most frames with bytes are HTTP calls). */
 function visit(walk: Walk, node: unknown, depth: number): unknown {
-  if (typeof node !== "object" || node === null) return node;
+  if (typeof node !== "object" || node === null || node instanceof Uint8Array) return node;
   if (depth > MAX_JSON_DEPTH) {
     walk.problem = `nested deeper than ${MAX_JSON_DEPTH} levels`;
     return node;
@@ -46,11 +106,7 @@ function visit(walk: Walk, node: unknown, depth: number): unknown {
     const child = record[key];
     const next = visit(walk, child, depth + 1);
     if (walk.problem !== undefined) return node;
-    // A "__proto__" key from JSON is an own field, not the prototype: defineProperty for it, assignment else.
-    if (next !== child) {
-      if (key === "__proto__") Object.defineProperty(record, key, { value: next, writable: true, enumerable: true, configurable: true });
-      else record[key] = next;
-    }
+    if (next !== child) setField(record, key, next);
     path.pop();
   }
   return node;
@@ -76,7 +132,7 @@ function sliceOf(walk: Walk, ref: Record<string, unknown>): unknown {
  * A quick walk with no bookkeeping - most frames carry no bytes.
  */
 function needsResolving(node: unknown, depth: number): boolean {
-  if (typeof node !== "object" || node === null) return false;
+  if (typeof node !== "object" || node === null || node instanceof Uint8Array) return false;
   if (depth > MAX_JSON_DEPTH) return true;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) if (needsResolving(node[i], depth + 1)) return true;

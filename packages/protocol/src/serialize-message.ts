@@ -64,47 +64,77 @@ interface BinaryParts {
 }
 
 /**
+ * What withByteRefs throws for a value protocol v1 cannot carry: the problem, and its path, built as the
+ * error leaves each level (so a walk keeps no path while nothing is wrong: most HTTP frames hold bytes).
+ */
+class Uncarried {
+  readonly path: (string | number)[] = [];
+  constructor(readonly what: string) {}
+}
+
+/** `error` with `key` put in front of its path, if it is an Uncarried. */
+function within(error: unknown, key: string | number): unknown {
+  if (error instanceof Uncarried) error.path.unshift(key);
+  return error;
+}
+
+/** withByteRefs from the top of a message (`path`: where `value` is), its refusal as a LoomError. */
+function replaceBytes(value: unknown, key: string, depth: number, binary: BinaryParts, path: readonly string[]): unknown {
+  try {
+    return withByteRefs(value, key, depth, binary);
+  } catch (error) {
+    throw error instanceof Uncarried ? cannotCarry(error.what, [...path, ...error.path]) : error;
+  }
+}
+
+/**
  * `value` as JSON.stringify will see it, with every Uint8Array replaced by a `$bytes` reference to the
  * binary section (`parts`): objects and arrays on the way to one are copied, everything else is the
  * caller's own (no copy when the message holds no bytes). A Uint8Array is taken as it is - a Node Buffer
  * never reaches its toJSON, which would turn 64 KiB into an array of 65,536 numbers first. Another
- * object's toJSON is called as JSON.stringify would. Throws on what protocol v1 cannot carry
+ * object's toJSON is called as JSON.stringify would. Throws Uncarried on what protocol v1 cannot carry
  * faithfully: an object with the reserved `$bytes` key, other binary views, nesting deeper than
  * MAX_JSON_DEPTH (or a cycle).
  */
-function withByteRefs(value: unknown, key: string | number, depth: number, binary: BinaryParts, path: (string | number)[]): unknown {
+function withByteRefs(value: unknown, key: string | number, depth: number, binary: BinaryParts): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (value instanceof Uint8Array) {
-    const ref = { [BYTES_KEY]: [binary.length, value.length] };
+    const ref = { $bytes: [binary.length, value.length] } satisfies Record<typeof BYTES_KEY, number[]>;
     if (binary.parts === NO_PARTS) binary.parts = [];
     binary.parts.push(value);
     binary.length += value.length;
     return ref;
   }
-  if (depth > MAX_JSON_DEPTH) throw cannotCarry(`nested deeper than ${MAX_JSON_DEPTH} levels (or circular)`, path);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    throw cannotCarry(`a ${value.constructor.name}; binary data travels as a Uint8Array`, path);
-  }
+  if (depth > MAX_JSON_DEPTH) throw new Uncarried(`nested deeper than ${MAX_JSON_DEPTH} levels (or circular)`);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) throw new Uncarried(`a ${value.constructor.name}; binary data travels as a Uint8Array`);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return withByteRefs(toJSON.call(value, String(key)), key, depth + 1, binary, path);
+  if (typeof toJSON === "function") return withByteRefs(toJSON.call(value, String(key)), key, depth + 1, binary);
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      path.push(i);
       const item: unknown = value[i];
-      const next = withByteRefs(item, i, depth + 1, binary, path);
-      path.pop();
+      if (typeof item !== "object" || item === null) continue;
+      let next: unknown;
+      try {
+        next = withByteRefs(item, i, depth + 1, binary);
+      } catch (error) {
+        throw within(error, i);
+      }
       if (next !== item) (copy ??= value.slice())[i] = next;
     }
     return copy ?? value;
   }
-  if (Object.hasOwn(value, BYTES_KEY)) throw cannotCarry(`the key "${BYTES_KEY}" is reserved for binary references`, path);
+  if (Object.hasOwn(value, BYTES_KEY)) throw new Uncarried(`the key "${BYTES_KEY}" is reserved for binary references`);
   let copy: Record<string, unknown> | undefined;
   for (const name of Object.keys(value)) {
-    path.push(name);
     const field = (value as Record<string, unknown>)[name];
-    const next = withByteRefs(field, name, depth + 1, binary, path);
-    path.pop();
+    if (typeof field !== "object" || field === null) continue;
+    let next: unknown;
+    try {
+      next = withByteRefs(field, name, depth + 1, binary);
+    } catch (error) {
+      throw within(error, name);
+    }
     if (next === field) continue;
     copy ??= { ...value };
     // A "__proto__" field is data, as in JSON: defineProperty, as assignment would set the prototype.
@@ -139,7 +169,7 @@ function needsByteRefs(value: unknown, depth: number): boolean {
  */
 function payloadText(value: unknown, key: string, binary: BinaryParts): string | undefined {
   if (typeof value !== "object" || value === null) return JSON.stringify(value) as string | undefined;
-  return JSON.stringify(withByteRefs(value, key, 2, binary, [key])) as string | undefined;
+  return JSON.stringify(replaceBytes(value, key, 2, binary, [key])) as string | undefined;
 }
 
 /**
@@ -174,7 +204,7 @@ export function serializeMessage(message: FrameMessage): SerializedMessage {
   const json = callFieldsJson(message, binary);
   if (json !== undefined) return { type, code, id, head: json.head, text: json.text, tail: json.tail, parts: binary.parts, binaryLength: binary.length };
   const fields = fieldsOf(message);
-  const text = needsByteRefs(fields, 1) ? JSON.stringify(withByteRefs(fields, "", 1, binary, [])) : JSON.stringify(fields);
+  const text = needsByteRefs(fields, 1) ? JSON.stringify(replaceBytes(fields, "", 1, binary, [])) : JSON.stringify(fields);
   return { type, code, id, head: NO_HEAD, text, tail: "", parts: binary.parts, binaryLength: binary.length };
 }
 
