@@ -1,9 +1,12 @@
+import { callHead } from "./call-head.ts";
 import { ErrorCode } from "./error-codes.ts";
-import { BYTES_KEY, FRAME_FIXED_BYTES, FRAME_PREFIX_BYTES, MAX_JSON_DEPTH } from "./frame-layout.ts";
+import { FRAME_FIXED_BYTES, FRAME_PREFIX_BYTES } from "./frame-layout.ts";
 import type { FrameMessage } from "./frame-message.ts";
 import { FrameType } from "./frame-type.ts";
 import { LoomError } from "./loom-error.ts";
 import { utf8Decoder, utf8Encoder } from "./utf8-coders.ts";
+import { needsByteRefs, noBinaryParts, withByteRefs } from "./with-byte-refs.ts";
+import type { BinaryParts } from "./with-byte-refs.ts";
 
 /** A message taken apart for framing: header values, JSON text and the binary section's parts. */
 export interface SerializedMessage {
@@ -23,145 +26,8 @@ export interface SerializedMessage {
   readonly binaryLength: number;
 }
 
-const NO_PARTS: readonly Uint8Array[] = [];
 const NO_HEAD = new Uint8Array(0);
 const RESULT_HEAD = utf8Encoder.encode(`{"value":`);
-
-/**
- * `{"instance":…,"method":…,"args":` as UTF-8, by instance and method: the same bytes start every call
- * to them, so a call costs neither their JSON.stringify nor their encoding (together about a quarter of
- * encoding a small call). A host calls few instances and methods; past CALL_HEADS_MAX the cache starts over.
- */
-const callHeads = new Map<string, Map<string, Uint8Array>>();
-let callHeadCount = 0;
-const CALL_HEADS_MAX = 1024;
-
-function callHead(instance: string, method: string): Uint8Array {
-  let methods = callHeads.get(instance);
-  const cached = methods?.get(method);
-  if (cached !== undefined) return cached;
-  if (callHeadCount >= CALL_HEADS_MAX) {
-    callHeads.clear();
-    callHeadCount = 0;
-    methods = undefined;
-  }
-  if (methods === undefined) callHeads.set(instance, (methods = new Map()));
-  const head = utf8Encoder.encode(`{"instance":${JSON.stringify(instance)},"method":${JSON.stringify(method)},"args":`);
-  methods.set(method, head);
-  callHeadCount++;
-  return head;
-}
-
-function cannotCarry(what: string, path: readonly (string | number)[]): LoomError {
-  const where = path.length === 0 ? "the message" : path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1);
-  return new LoomError(ErrorCode.PROTOCOL_ERROR, `cannot encode ${where}: ${what}`);
-}
-
-/** The binary parts found while preparing a message's JSON, and the section's length so far. */
-interface BinaryParts {
-  parts: Uint8Array[];
-  length: number;
-}
-
-/**
- * What withByteRefs throws for a value protocol v1 cannot carry: the problem, and its path, built as the
- * error leaves each level (so a walk keeps no path while nothing is wrong: most HTTP frames hold bytes).
- */
-class Uncarried {
-  readonly path: (string | number)[] = [];
-  constructor(readonly what: string) {}
-}
-
-/** `error` with `key` put in front of its path, if it is an Uncarried. */
-function within(error: unknown, key: string | number): unknown {
-  if (error instanceof Uncarried) error.path.unshift(key);
-  return error;
-}
-
-/** withByteRefs from the top of a message (`path`: where `value` is), its refusal as a LoomError. */
-function replaceBytes(value: unknown, key: string, depth: number, binary: BinaryParts, path: readonly string[]): unknown {
-  try {
-    return withByteRefs(value, key, depth, binary);
-  } catch (error) {
-    throw error instanceof Uncarried ? cannotCarry(error.what, [...path, ...error.path]) : error;
-  }
-}
-
-/**
- * `value` as JSON.stringify will see it, with every Uint8Array replaced by a `$bytes` reference to the
- * binary section (`parts`): objects and arrays on the way to one are copied, everything else is the
- * caller's own (no copy when the message holds no bytes). A Uint8Array is taken as it is - a Node Buffer
- * never reaches its toJSON, which would turn 64 KiB into an array of 65,536 numbers first. Another
- * object's toJSON is called as JSON.stringify would. Throws Uncarried on what protocol v1 cannot carry
- * faithfully: an object with the reserved `$bytes` key, other binary views, nesting deeper than
- * MAX_JSON_DEPTH (or a cycle).
- */
-function withByteRefs(value: unknown, key: string | number, depth: number, binary: BinaryParts): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  if (value instanceof Uint8Array) {
-    const ref = { $bytes: [binary.length, value.length] } satisfies Record<typeof BYTES_KEY, number[]>;
-    if (binary.parts === NO_PARTS) binary.parts = [];
-    binary.parts.push(value);
-    binary.length += value.length;
-    return ref;
-  }
-  if (depth > MAX_JSON_DEPTH) throw new Uncarried(`nested deeper than ${MAX_JSON_DEPTH} levels (or circular)`);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) throw new Uncarried(`a ${value.constructor.name}; binary data travels as a Uint8Array`);
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return withByteRefs(toJSON.call(value, String(key)), key, depth + 1, binary);
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item !== "object" || item === null) continue;
-      let next: unknown;
-      try {
-        next = withByteRefs(item, i, depth + 1, binary);
-      } catch (error) {
-        throw within(error, i);
-      }
-      if (next !== item) (copy ??= value.slice())[i] = next;
-    }
-    return copy ?? value;
-  }
-  if (Object.hasOwn(value, BYTES_KEY)) throw new Uncarried(`the key "${BYTES_KEY}" is reserved for binary references`);
-  let copy: Record<string, unknown> | undefined;
-  for (const name of Object.keys(value)) {
-    const field = (value as Record<string, unknown>)[name];
-    if (typeof field !== "object" || field === null) continue;
-    let next: unknown;
-    try {
-      next = withByteRefs(field, name, depth + 1, binary);
-    } catch (error) {
-      throw within(error, name);
-    }
-    if (next === field) continue;
-    copy ??= { ...value };
-    // A "__proto__" field is data, as in JSON: defineProperty, as assignment would set the prototype.
-    if (name === "__proto__") Object.defineProperty(copy, name, { value: next, writable: true, enumerable: true, configurable: true });
-    else copy[name] = next;
-  }
-  return copy ?? value;
-}
-
-/**
- * False when JSON.stringify can take `value` as it is: no bytes, nothing protocol v1 refuses, no toJSON
- * whose result might hold bytes. A quick walk with no bookkeeping, so a message without bytes (most
- * calls and replies) costs one pass and no copies; true sends it through withByteRefs, which also
- * reports what cannot be carried, with its path.
- */
-function needsByteRefs(value: unknown, depth: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (value instanceof Uint8Array || depth > MAX_JSON_DEPTH || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (needsByteRefs(value[i], depth + 1)) return true;
-    return false;
-  }
-  if (Object.hasOwn(value, BYTES_KEY)) return true;
-  for (const name in value) if (needsByteRefs((value as Record<string, unknown>)[name], depth + 1)) return true;
-  return false;
-}
 
 /**
  * JSON of one payload (a call's args, a result's value) at depth 2, bytes moved to `binary`: one walk
@@ -169,7 +35,7 @@ function needsByteRefs(value: unknown, depth: number): boolean {
  */
 function payloadText(value: unknown, key: string, binary: BinaryParts): string | undefined {
   if (typeof value !== "object" || value === null) return JSON.stringify(value) as string | undefined;
-  return JSON.stringify(replaceBytes(value, key, 2, binary, [key])) as string | undefined;
+  return JSON.stringify(withByteRefs(value, key, 2, binary, [key])) as string | undefined;
 }
 
 /**
@@ -200,11 +66,11 @@ export function serializeMessage(message: FrameMessage): SerializedMessage {
   const { type, id } = message;
   const code = FrameType[type];
   if (code === undefined) throw new LoomError(ErrorCode.PROTOCOL_ERROR, `cannot encode a message of unknown type ${JSON.stringify(type)}`);
-  const binary: BinaryParts = { parts: NO_PARTS as Uint8Array[], length: 0 };
+  const binary = noBinaryParts();
   const json = callFieldsJson(message, binary);
   if (json !== undefined) return { type, code, id, head: json.head, text: json.text, tail: json.tail, parts: binary.parts, binaryLength: binary.length };
   const fields = fieldsOf(message);
-  const text = needsByteRefs(fields, 1) ? JSON.stringify(replaceBytes(fields, "", 1, binary, [])) : JSON.stringify(fields);
+  const text = needsByteRefs(fields, 1) ? JSON.stringify(withByteRefs(fields, "", 1, binary, [])) : JSON.stringify(fields);
   return { type, code, id, head: NO_HEAD, text, tail: "", parts: binary.parts, binaryLength: binary.length };
 }
 
