@@ -157,9 +157,10 @@ class ExecPluginPool implements PluginPool {
     if (kind !== "handshake" && this.#state !== "ready") {
       throw new LoomError(ErrorCode.PLUGIN_STOPPING, `${what}: plugin ${this.name} is ${this.#state === "idle" ? "not started" : this.#state}`);
     }
-    const cancelled = options.signal === undefined && options.cancel !== undefined ? abortOnCancel(options.cancel) : undefined;
+    // An exec run takes one signal: a CancelSource (and the caller's signal, if both) becomes it.
+    const cancelled = options.cancel === undefined ? undefined : abortOnCancel(options.cancel, options.signal);
     try {
-      return await this.#runWith(kind, input, what, { ...options, signal: options.signal ?? cancelled?.signal });
+      return await this.#runWith(kind, input, what, cancelled === undefined ? options : { ...options, signal: cancelled.signal });
     } finally {
       cancelled?.dispose();
     }

@@ -220,9 +220,8 @@ export class PluginConnection {
       return false;
     }
     this.#deadlines.add(request.deadlineAt);
-    if (options.cancel) {
-      request.offCancel = options.cancel[onCancel](() => this.#abandon(request, "cancelled"));
-    } else if (options.signal) {
+    if (options.cancel) request.offCancel = options.cancel[onCancel](() => this.#abandon(request, "cancelled"));
+    if (options.signal) {
       request.onAbort = () => this.#abandon(request, "cancelled");
       options.signal.addEventListener("abort", request.onAbort, { once: true });
     }
