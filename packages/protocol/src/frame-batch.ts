@@ -61,25 +61,22 @@ export class FrameBatch {
     const serialized = serializeMessage(message);
     const { head, text, tail, binaryLength } = serialized;
     checkFrameLength(serialized, frameLength(serialized, minJsonBytes(serialized)), this.maxFrameBytes);
-    let jsonLength: number;
-    if (text.length <= DIRECT_TEXT_UNITS) {
-      this.#reserve(FRAME_HEADER_BYTES + head.length + text.length * 3 + tail.length + binaryLength);
-      const at = this.#end + FRAME_HEADER_BYTES;
-      if (head.length > 0) this.#slab.set(head, at);
-      const written = utf8Encoder.encodeInto(text, this.#slab.subarray(at + head.length)).written;
-      jsonLength = head.length + written + tail.length;
-      checkFrameLength(serialized, frameLength(serialized, jsonLength), this.maxFrameBytes);
-      writeAscii(this.#slab, at + head.length + written, tail);
+    // Short JSON is encoded straight into the slab (room for the worst case), longer JSON first into a scratch buffer.
+    const encoded = text.length <= DIRECT_TEXT_UNITS ? undefined : encodeJsonText(text);
+    if (encoded) checkFrameLength(serialized, frameLength(serialized, head.length + encoded.length + tail.length), this.maxFrameBytes);
+    this.#reserve(FRAME_HEADER_BYTES + head.length + (encoded ? encoded.length : text.length * 3) + tail.length + binaryLength);
+    const at = this.#end + FRAME_HEADER_BYTES + head.length;
+    if (head.length > 0) this.#slab.set(head, at - head.length);
+    let written: number;
+    if (encoded) {
+      this.#slab.set(encoded, at);
+      written = encoded.length;
     } else {
-      const encoded = encodeJsonText(text);
-      jsonLength = head.length + encoded.length + tail.length;
-      checkFrameLength(serialized, frameLength(serialized, jsonLength), this.maxFrameBytes);
-      this.#reserve(FRAME_HEADER_BYTES + jsonLength + binaryLength);
-      const at = this.#end + FRAME_HEADER_BYTES;
-      if (head.length > 0) this.#slab.set(head, at);
-      this.#slab.set(encoded, at + head.length);
-      writeAscii(this.#slab, at + head.length + encoded.length, tail);
+      written = utf8Encoder.encodeInto(text, this.#slab.subarray(at)).written;
+      checkFrameLength(serialized, frameLength(serialized, head.length + written + tail.length), this.maxFrameBytes);
     }
+    writeAscii(this.#slab, at + written, tail);
+    const jsonLength = head.length + written + tail.length;
     this.#end = writeFrameAround(this.#slab, this.#end, serialized, jsonLength);
     this.#frames++;
   }

@@ -28,10 +28,14 @@ class Uncarried {
   constructor(readonly what: string) {}
 }
 
-/** `error` with `key` put in front of its path, if it is an Uncarried. */
-function within(error: unknown, key: string | number): unknown {
-  if (error instanceof Uncarried) error.path.unshift(key);
-  return error;
+/** walkBytes of the child `key` of a node; a refusal inside it gets `key` in front of its path. */
+function walkChild(child: unknown, key: string | number, depth: number, binary: BinaryParts): unknown {
+  try {
+    return walkBytes(child, key, depth, binary);
+  } catch (error) {
+    if (error instanceof Uncarried) error.path.unshift(key);
+    throw error;
+  }
 }
 
 /**
@@ -74,12 +78,7 @@ function walkBytes(value: unknown, key: string | number, depth: number, binary: 
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item !== "object" || item === null) continue;
-      let next: unknown;
-      try {
-        next = walkBytes(item, i, depth + 1, binary);
-      } catch (error) {
-        throw within(error, i);
-      }
+      const next = walkChild(item, i, depth + 1, binary);
       if (next !== item) (copy ??= value.slice())[i] = next;
     }
     return copy ?? value;
@@ -89,12 +88,7 @@ function walkBytes(value: unknown, key: string | number, depth: number, binary: 
   for (const name of Object.keys(value)) {
     const field = (value as Record<string, unknown>)[name];
     if (typeof field !== "object" || field === null) continue;
-    let next: unknown;
-    try {
-      next = walkBytes(field, name, depth + 1, binary);
-    } catch (error) {
-      throw within(error, name);
-    }
+    const next = walkChild(field, name, depth + 1, binary);
     if (next === field) continue;
     copy ??= { ...value };
     // A "__proto__" field is data, as in JSON: defineProperty, as assignment would set the prototype.

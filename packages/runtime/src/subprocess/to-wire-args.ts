@@ -2,11 +2,11 @@ import { ErrorCode, LoomError } from "@loom/protocol";
 import { isCancelSource } from "@loom/sdk";
 import type { CancelSource } from "@loom/sdk";
 
-/** A method's arguments as a `call` frame carries them, and the AbortSignal found among them. */
+/** A method's arguments as a `call` frame carries them, and what cancels the call: a signal, a CancelSource or both. */
 export interface WireArgs {
   readonly args: unknown[];
   readonly signal: AbortSignal | undefined;
-  /** An argument that reports its cancellation itself (`onCancel`, the gateway's HttpCall): preferred to a signal. */
+  /** An argument that reports its cancellation itself (`onCancel`, the gateway's HttpCall); its signal is not read. */
   readonly cancel: CancelSource | undefined;
 }
 
@@ -19,9 +19,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Prepares a namespace method's arguments for a subprocess plugin. An AbortSignal (an argument, or a
  * field of an argument such as HttpCall's `signal`, own or from its class) cannot cross a process: it is
- * taken out and becomes the call's cancellation; an argument with an `onCancel` method (the gateway's
- * HttpCall) is listened to instead of reading its signal, which it would make for this call alone. A function argument (a callback such as middleware's `next`)
- * cannot either, and protocol v1 has no host callbacks, so it fails the call with a clear error.
+ * taken out and becomes the call's cancellation. An argument with an `onCancel` method (the gateway's
+ * HttpCall) is listened to instead of having its signal read, which it would make for this call alone.
+ * A function argument (a callback such as middleware's `next`) cannot cross either, and protocol v1 has
+ * no host callbacks, so it fails the call with a clear error.
  */
 export function toWireArgs(args: readonly unknown[], what: string): WireArgs {
   let signal: AbortSignal | undefined;
