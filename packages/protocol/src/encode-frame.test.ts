@@ -119,6 +119,12 @@ describe("encodeFrame", () => {
   });
 });
 
+function batchOf(message: FrameMessage, maxFrameBytes?: number): Uint8Array {
+  const batch = new FrameBatch(maxFrameBytes === undefined ? {} : { maxFrameBytes });
+  batch.add(message);
+  return batch.take();
+}
+
 describe("FrameBatch", () => {
   it("puts frames back to back in one buffer and starts over after take", () => {
     const batch = new FrameBatch();
@@ -153,6 +159,35 @@ describe("FrameBatch", () => {
     const decoded = decode(batch.take()) as { id: number; value: string }[];
     expect(decoded.length).toBe(20_000);
     expect(decoded.every((message, i) => message.id === i + 1 && message.value === `v${i + 1}`)).toBe(true);
+  });
+
+  it("starts a large binary section as far into its 16-byte line as its first part, padding the JSON with spaces", () => {
+    const backing = new Uint8Array(5000 + 16).map((_, i) => i % 251);
+    for (let offset = 0; offset < 16; offset++) {
+      const part = backing.subarray(offset, offset + 5000);
+      const batch = new FrameBatch();
+      batch.add({ type: "health", id: 1 });
+      batch.add({ type: "result", id: 2, value: { body: part, name: "x" } });
+      const bytes = batch.take();
+      const [, frame] = rawFrames(bytes);
+      // The batch's buffer starts a 16-byte line (malloc), as the part's backing does.
+      expect(frame!.binary.byteOffset % 16).toBe(offset);
+      expect(text(frame!.json)).toMatch(/^\{"value":\{"body":\{"\$bytes":\[0,5000\]\},"name":"x"\}\} {0,15}$/);
+      const message = parseFrameMessage(frame!) as { value: { body: Uint8Array; name: string } };
+      expect([message.value.name, hex(message.value.body) === hex(part)]).toEqual(["x", true]);
+    }
+  });
+
+  it("pads neither small binary sections nor a frame that padding would take past the maximum", () => {
+    const small = new Uint8Array(100).subarray(7);
+    expect(hex(batchOf({ type: "result", id: 1, value: small }))).toBe(hex(encodeFrame({ type: "result", id: 1, value: small })));
+    const large = new Uint8Array(70_000).subarray(15);
+    const exact = encodeFrame({ type: "result", id: 1, value: large });
+    // Padded under the default maximum; the unpadded frame is exactly this maximum: no room for a space.
+    expect(batchOf({ type: "result", id: 1, value: large }).length).toBeGreaterThan(exact.length);
+    const bytes = batchOf({ type: "result", id: 1, value: large }, exact.length - 4);
+    expect(hex(bytes.subarray(0, 64))).toBe(hex(exact.subarray(0, 64)));
+    expect(bytes.length).toBe(exact.length);
   });
 
   it("grows past its first buffer, and a message that fails adds nothing", () => {

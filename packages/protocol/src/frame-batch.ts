@@ -4,6 +4,8 @@ import { encodeJsonText } from "./encode-frame.ts";
 import type { EncodeFrameOptions } from "./encode-frame.ts";
 import { checkFrameLength, frameLength, minJsonBytes, serializeMessage, writeAscii, writeFrameAround } from "./serialize-message.ts";
 import { utf8Encoder } from "./utf8-coders.ts";
+import { alignmentOf } from "./aligned-copy-target.ts";
+import type { SerializedMessage } from "./serialize-message.ts";
 
 /**
  * Batches are carved out of slabs of this size: allocating a typed array costs about 0.6 µs on Node 20
@@ -26,6 +28,9 @@ const DIRECT_TEXT_UNITS = 4096;
  */
 export const BATCH_FLUSH_FRAMES = 16;
 const EMPTY = new Uint8Array(0);
+/** A binary section whose first part is at least this long starts aligned as that part (#padToAlign). */
+const ALIGNED_PART_BYTES = 4096;
+const SPACE = 0x20;
 
 /**
  * Frames encoded back to back, for one write per event-loop turn: `add` each message as it is sent (a
@@ -64,7 +69,9 @@ export class FrameBatch {
     // Short JSON is encoded straight into the slab (room for the worst case), longer JSON first into a scratch buffer.
     const encoded = text.length <= DIRECT_TEXT_UNITS ? undefined : encodeJsonText(text);
     if (encoded) checkFrameLength(serialized, frameLength(serialized, head.length + encoded.length + tail.length), this.maxFrameBytes);
-    this.#reserve(FRAME_HEADER_BYTES + head.length + (encoded ? encoded.length : text.length * 3) + tail.length + binaryLength);
+    // The total first: a frame without bytes pays one comparison.
+    const aligned = binaryLength >= ALIGNED_PART_BYTES && serialized.parts[0]!.length >= ALIGNED_PART_BYTES;
+    this.#reserve(FRAME_HEADER_BYTES + head.length + (encoded ? encoded.length : text.length * 3) + tail.length + (aligned ? 15 : 0) + binaryLength);
     const at = this.#end + FRAME_HEADER_BYTES + head.length;
     if (head.length > 0) this.#slab.set(head, at - head.length);
     let written: number;
@@ -75,10 +82,23 @@ export class FrameBatch {
       written = utf8Encoder.encodeInto(text, this.#slab.subarray(at)).written;
       checkFrameLength(serialized, frameLength(serialized, head.length + written + tail.length), this.maxFrameBytes);
     }
-    writeAscii(this.#slab, at + written, tail);
-    const jsonLength = head.length + written + tail.length;
+    const jsonEnd = writeAscii(this.#slab, at + written, tail);
+    let jsonLength = head.length + written + tail.length;
+    if (aligned) jsonLength += this.#padToAlign(serialized, jsonEnd, jsonLength, serialized.parts[0]!);
     this.#end = writeFrameAround(this.#slab, this.#end, serialized, jsonLength);
     this.#frames++;
+  }
+
+  /**
+   * Pads the JSON at `jsonEnd` with spaces (JSON whitespace) so that the binary section starts as far
+   * into its 16-byte line as `first`, its first part, does: the part's copy is then fast on every CPU
+   * (see alignedCopyTarget). Returns the spaces written: none if the frame would pass the maximum.
+   */
+  #padToAlign(serialized: SerializedMessage, jsonEnd: number, jsonLength: number, first: Uint8Array): number {
+    const pad = (alignmentOf(first, 0) - alignmentOf(this.#slab, jsonEnd)) & 15;
+    if (pad === 0 || frameLength(serialized, jsonLength + pad) > this.maxFrameBytes) return 0;
+    this.#slab.fill(SPACE, jsonEnd, jsonEnd + pad);
+    return pad;
   }
 
   /** The frames added so far, as one Uint8Array; the batch starts empty again. */

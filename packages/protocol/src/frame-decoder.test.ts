@@ -142,7 +142,7 @@ const garbage = fc.oneof(
 // ---- tests ----------------------------------------------------------------------------------------
 
 describe("FrameDecoder", () => {
-  it("hands out a frame inside one chunk as a view of it, and copies a split frame once, exactly sized", () => {
+  it("hands out a frame inside one chunk as a view of it, and copies a split frame once, sized to it", () => {
     const frame = encodeFrame({ type: "result", id: 1, value: new Uint8Array([1, 2, 3]) });
     const chunk = concat([frame, frame]);
     const [a, b] = decodeChunks([chunk]);
@@ -150,8 +150,34 @@ describe("FrameDecoder", () => {
     expect(b!.binary.buffer).toBe(chunk.buffer);
     const [c] = decodeChunks(split(frame, [2, 20]));
     expect(c!.json.buffer).not.toBe(frame.buffer);
-    expect(c!.json.buffer.byteLength).toBe(frame.length - 4);
+    // The frame's bytes, plus up to 15 in front of them to copy them aligned (the next test).
+    // (json starts 9 bytes into the frame, after type, id and jsonLength.)
+    const pad = c!.json.byteOffset - 9;
+    expect(c!.json.buffer.byteLength - (frame.length - 4)).toBe(pad);
+    expect(pad).toBeLessThan(16);
     expect(parseFrameMessage(c!)).toEqual(parseFrameMessage(a!));
+  });
+
+  it("copies a split frame to where it sits as far into a 16-byte line as its first part did in its chunk", () => {
+    const payload = new Uint8Array(5000).map((_, i) => i % 253);
+    const frame = encodeFrame({ type: "result", id: 2, value: payload });
+    const health = encodeFrame({ type: "health", id: 1 });
+    for (let offset = 0; offset < 16; offset++) {
+      for (const lead of [new Uint8Array(0), health]) {
+        // A chunk `offset` bytes into its buffer: maybe a whole frame, then the split frame's first 3000 bytes.
+        const stream = concat([lead, frame]);
+        const backing = new Uint8Array(offset + stream.length);
+        backing.set(stream, offset);
+        const cut = offset + lead.length + 3000;
+        const frames = decodeChunks([backing.subarray(offset, cut), backing.subarray(cut)]);
+        const split = frames.at(-1)!;
+        // Its body (after the 4-byte length prefix) began at offset + lead + 4 of the chunk's buffer; its
+        // JSON starts 9 bytes into the body.
+        expect([frames.length, split.json.byteOffset - 9]).toEqual([lead.length > 0 ? 2 : 1, (offset + lead.length + 4) % 16]);
+        const { value } = parseFrameMessage(split) as { value: Uint8Array };
+        expect([value.length, value.every((b, i) => b === i % 253)]).toEqual([5000, true]);
+      }
+    }
   });
 
   it("refuses a length below 9 and a jsonLength past the frame, then stays failed", () => {

@@ -1,5 +1,6 @@
 import { ErrorCode } from "./error-codes.ts";
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_FIXED_BYTES, FRAME_PREFIX_BYTES, MAX_U32 } from "./frame-layout.ts";
+import { alignedCopyTarget } from "./aligned-copy-target.ts";
 import { LoomError } from "./loom-error.ts";
 
 /** One frame as read off the wire, not yet validated: parseFrameMessage turns it into a message. */
@@ -29,8 +30,9 @@ function readU32(bytes: Uint8Array, at: number): number {
 /**
  * Splits a byte stream into frames. Push chunks of any size; each complete frame is handed to `onFrame`
  * in stream order. A frame inside one chunk is a view of that chunk (no copy), so a pushed chunk must
- * not be changed afterwards; a frame spanning chunks is copied once into a buffer of its exact size,
- * allocated only after its length passed the maximum. A protocol error (FRAME_TOO_LARGE, PROTOCOL_ERROR)
+ * not be changed afterwards; a frame spanning chunks is copied once into a buffer of its size,
+ * allocated only after its length passed the maximum, and placed in it as aligned as its first part
+ * is in its chunk (alignedCopyTarget). A protocol error (FRAME_TOO_LARGE, PROTOCOL_ERROR)
  * is thrown after the frames before it were delivered, and every later push or end throws it again.
  * If `onFrame` throws, the bytes after that frame are kept and decoded by the next push. Not reentrant:
  * `onFrame` must not call `push`.
@@ -141,7 +143,7 @@ export class FrameDecoder {
         this.#pos += length;
         onFrame(frame);
       } else {
-        this.#body = new Uint8Array(length);
+        this.#body = alignedCopyTarget(chunk, this.#pos, length);
       }
     }
   }
