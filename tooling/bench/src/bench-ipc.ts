@@ -43,9 +43,15 @@ interface Figures {
   /** CPU time per call at 64 in flight, in µs: this process (the caller) and the child. */
   hostCpuUs: number;
   childCpuUs: number;
+  /**
+   * Minor page faults per 64 KiB round trip, this process and the child: memory the allocator handed out
+   * fresh (after glibc gave it back to the kernel), each fault a few µs on a VM. They swing from run to run.
+   */
+  bigHostFaults: number;
+  bigChildFaults: number;
 }
 
-const FIGURE_KEYS = ["p50", "p99", "callsPerSecond", "bigP50", "hostCpuUs", "childCpuUs"] as const satisfies readonly (keyof Figures)[];
+const FIGURE_KEYS = ["p50", "p99", "callsPerSecond", "bigP50", "hostCpuUs", "childCpuUs", "bigHostFaults", "bigChildFaults"] as const satisfies readonly (keyof Figures)[];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
@@ -98,8 +104,11 @@ async function measureOnce(client: IpcClient, loopMs: number): Promise<Figures> 
   const calls = callsPerSecond * ((performance.now() - started) / 1000);
   const host = process.cpuUsage(hostBefore);
   const childCpuUs = ((readProcessInfo(client.pid).cpuSeconds - childBefore) * 1e6) / calls;
+  const faultsBefore = { host: readProcessInfo(process.pid).minorFaults, child: readProcessInfo(client.pid).minorFaults };
   const big = await latencies(client, BIG, 5_000, loopMs / 2);
-  return { p50: quantile(small, 0.5), p99: quantile(small, 0.99), callsPerSecond, bigP50: quantile(big, 0.5), hostCpuUs: (host.user + host.system) / calls, childCpuUs };
+  const bigHostFaults = (readProcessInfo(process.pid).minorFaults - faultsBefore.host) / big.length;
+  const bigChildFaults = (readProcessInfo(client.pid).minorFaults - faultsBefore.child) / big.length;
+  return { p50: quantile(small, 0.5), p99: quantile(small, 0.99), callsPerSecond, bigP50: quantile(big, 0.5), hostCpuUs: (host.user + host.system) / calls, childCpuUs, bigHostFaults, bigChildFaults };
 }
 
 /**
@@ -178,14 +187,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult
       for (const client of [...clients, ...[...clients].reverse()]) figures.get(client.name)!.push(await measureOnce(client, options.loopMs));
       for (const [name, list] of figures) {
         const mean = (key: keyof Figures) => list.reduce((sum, f) => sum + f[key], 0) / list.length;
-        results.get(name)!.push({
-          p50: mean("p50"),
-          p99: mean("p99"),
-          callsPerSecond: mean("callsPerSecond"),
-          bigP50: mean("bigP50"),
-          hostCpuUs: mean("hostCpuUs"),
-          childCpuUs: mean("childCpuUs"),
-        });
+        results.get(name)!.push(Object.fromEntries(FIGURE_KEYS.map((key) => [key, mean(key)])) as unknown as Figures);
       }
       log(`  round ${round}/${options.rounds} ${[...results].map(([name, list]) => `${name} p50 ${list.at(-1)!.p50.toFixed(0)} µs ${list.at(-1)!.callsPerSecond.toFixed(0)}/s`).join(", ")}`);
     }
@@ -214,11 +216,11 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchResult
 export function formatIpcBench(result: IpcBenchResult): string {
   const lines = [`\nsubprocess calls, ${result.rounds} alternating rounds of ${result.loopMs} ms loops: medians`];
   lines.push(
-    `  ${"".padEnd(16)} ${"p50 µs".padStart(8)} ${"p99 µs".padStart(8)} ${"calls/s (64)".padStart(13)} ${"64 KiB p50 µs".padStart(14)} ${"CPU µs/call (64): host".padStart(23)} ${"child".padStart(6)}`,
+    `  ${"".padEnd(16)} ${"p50 µs".padStart(8)} ${"p99 µs".padStart(8)} ${"calls/s (64)".padStart(13)} ${"64 KiB p50 µs".padStart(14)} ${"CPU µs/call (64): host".padStart(23)} ${"child".padStart(6)} ${"64 KiB faults/call: host".padStart(25)} ${"child".padStart(6)}`,
   );
   for (const [name, f] of Object.entries(result.medians)) {
     lines.push(
-      `  ${name.padEnd(16)} ${f.p50.toFixed(0).padStart(8)} ${f.p99.toFixed(0).padStart(8)} ${f.callsPerSecond.toFixed(0).padStart(13)} ${f.bigP50.toFixed(0).padStart(14)} ${f.hostCpuUs.toFixed(2).padStart(23)} ${f.childCpuUs.toFixed(2).padStart(6)}`,
+      `  ${name.padEnd(16)} ${f.p50.toFixed(0).padStart(8)} ${f.p99.toFixed(0).padStart(8)} ${f.callsPerSecond.toFixed(0).padStart(13)} ${f.bigP50.toFixed(0).padStart(14)} ${f.hostCpuUs.toFixed(2).padStart(23)} ${f.childCpuUs.toFixed(2).padStart(6)} ${f.bigHostFaults.toFixed(2).padStart(25)} ${f.bigChildFaults.toFixed(2).padStart(6)}`,
     );
   }
   lines.push(`  start to first call: loom ${result.start.loomMs.toFixed(1)} ms, node -e 0 ${result.start.nodeMs.toFixed(1)} ms`);

@@ -8,6 +8,8 @@ export interface ProcessInfo {
   cpus: string;
   /** User + system CPU time so far, in seconds. */
   cpuSeconds: number;
+  /** Minor page faults so far (minflt): pages the process touched for the first time, each a trip to the kernel. */
+  minorFaults: number;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
@@ -18,13 +20,14 @@ const statFields = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").sp
 
 /** What Linux's /proc tells of a process: its argv, allowed cores and CPU time (Linux only). */
 export function readProcessInfo(pid: number): ProcessInfo {
-  const fields = statFields(pid); // [0] state, [1] ppid, ..., [11] utime, [12] stime
+  const fields = statFields(pid); // [0] state, [1] ppid, ..., [7] minflt, ..., [11] utime, [12] stime
   const cpus = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "?";
   return {
     pid,
     argv: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((arg) => arg !== ""),
     cpus,
     cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+    minorFaults: Number(fields[7]),
   };
 }
 
